@@ -1,0 +1,36 @@
+using C3dNet.Checkpoints;
+using C3dNet.Cli.Ui;
+using C3dNet.Runtime;
+
+namespace C3dNet.Cli.Commands;
+
+/// <summary>Shared start-up for commands: native-library checks and turning known errors into one clear line.</summary>
+internal static class CommandRunner
+{
+    public const int Ok = 0, Failed = 1, Cancelled = 130;
+
+    /// <summary>Runs a command body after checking the native libraries it needs.</summary>
+    public static async Task<int> RunAsync(Func<Task<int>> body, bool needsTorch = true, bool needsOpenCv = false)
+    {
+        if (needsTorch && NativeLibraries.CheckTorch() is { } torchProblem) { ConsoleUi.Error(torchProblem); return Failed; }
+        if (needsOpenCv && NativeLibraries.CheckOpenCv() is { } cvProblem) { ConsoleUi.Error(cvProblem); return Failed; }
+        if (needsTorch) Threads.Configure();
+        try
+        {
+            return await body();
+        }
+        catch (OperationCanceledException)
+        {
+            ConsoleUi.Warning("cancelled");
+            return Cancelled;
+        }
+        catch (Exception e) when (e is CheckpointException or FileNotFoundException or DirectoryNotFoundException or ArgumentException or InvalidOperationException or InvalidDataException)
+        {
+            ConsoleUi.Error(e.Message);
+            return Failed;
+        }
+    }
+
+    public static int Run(Func<int> body, bool needsTorch = true, bool needsOpenCv = false) =>
+        RunAsync(() => Task.FromResult(body()), needsTorch, needsOpenCv).GetAwaiter().GetResult();
+}

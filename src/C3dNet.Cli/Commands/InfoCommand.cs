@@ -1,0 +1,47 @@
+using System.CommandLine;
+using C3dNet.Checkpoints;
+using C3dNet.Cli.Ui;
+
+namespace C3dNet.Cli.Commands;
+
+/// <summary>`c3d info FILE [--json]`: describes a C3D checkpoint (ours or the reference's) or Sports-1M weights.</summary>
+internal static class InfoCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<string>("file") { Description = "A checkpoint (.pth.tar) or pretrained weights (.pth)" };
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of a table" };
+        var command = new Command("info", "Describe a C3D checkpoint or Sports-1M weights file") { file, json };
+        command.SetAction(parse => CommandRunner.Run(() => Execute(parse.GetValue(file)!, parse.GetValue(json))));
+        return command;
+    }
+
+    private static int Execute(string path, bool json)
+    {
+        using var ckpt = C3dCheckpoint.Load(path);
+        var summary = CheckpointSummary.Of(path, ckpt);
+        if (json) { ConsoleUi.WriteJson(summary); return CommandRunner.Ok; }
+
+        var c = summary.ModelConfig;
+        var rows = new List<(string, string)>
+        {
+            ("kind", summary.Kind == "pretrained" ? "pretrained weights (Sports-1M layout: features.N / classifier.N)" : "training checkpoint"),
+            ("architecture", $"C3D, width x{c.WidthMultiplier}, input (N, 3, {c.ClipLength}, {c.CropSize}, {c.CropSize}) {c.ChannelOrder}"),
+            ("parameters", summary.Parameters.ToString("N0")),
+            ("classes", summary.Kind == "pretrained" ? $"{summary.NumClasses} in the file's own head (classifier.6), not used" : summary.NumClasses.ToString()),
+            ("epoch", summary.Epoch?.ToString() ?? "-"),
+            ("class names", summary.ClassNames is { } names ? Preview(names) : "none stored (pass --labels to predict/eval)"),
+            ("model config", summary.ModelConfigInferred ? "not stored; inferred from the weight shapes" :
+                $"mean [{string.Join(", ", c.Mean)}], scale 1/{c.InputScale}, frame step {c.FrameStep}, frames {c.ResizeWidth}x{c.ResizeHeight}"),
+            ("optimizer state", summary.HasOptimizerState ? "yes (resumable)" : "no"),
+        };
+        if (summary.Provides is { } provides) rows.Add(("provides", string.Join(", ", provides) + " (fc8 is trained anew)"));
+        if (summary.TrainConfig is { } tc) rows.Add(("train config", tc.ToJsonString()));
+        if (summary.ExtraKeys.Count > 0) rows.Add(("other keys", string.Join(", ", summary.ExtraKeys)));
+        ConsoleUi.KeyValues(path, rows);
+        return CommandRunner.Ok;
+    }
+
+    private static string Preview(IReadOnlyList<string> names) =>
+        names.Count <= 8 ? string.Join(", ", names) : $"{string.Join(", ", names.Take(6))}, … ({names.Count} in all)";
+}

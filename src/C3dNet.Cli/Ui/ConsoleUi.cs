@@ -1,0 +1,40 @@
+using System.Text.Json;
+using Spectre.Console;
+
+namespace C3dNet.Cli.Ui;
+
+/// <summary>All console output of the CLI goes through here: messages, tables, JSON.</summary>
+internal static class ConsoleUi
+{
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+    };
+
+    public static void Error(string message) => AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {message}");
+    public static void Warning(string message) => AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {message}");
+    public static void Info(string message) => AnsiConsole.MarkupLineInterpolated($"{message}");
+    public static void Success(string message) => AnsiConsole.MarkupLineInterpolated($"[green]{message}[/]");
+
+    /// <summary>Writes JSON to stdout unstyled, so it can be piped.</summary>
+    public static void WriteJson<T>(T value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, Json));
+
+    /// <summary>A two-column key/value table.</summary>
+    public static void KeyValues(string title, IEnumerable<(string Key, string Value)> rows)
+    {
+        var table = new Table().Title(title).AddColumn("").AddColumn("");
+        table.HideHeaders();
+        foreach (var (k, v) in rows) table.AddRow(Markup.Escape(k), Markup.Escape(v));
+        AnsiConsole.Write(table);
+    }
+
+    public static void Table(string? title, string[] headers, IEnumerable<string[]> rows)
+    {
+        var table = new Table();
+        if (title is not null) table.Title(title);
+        foreach (var h in headers) table.AddColumn(h);
+        foreach (var r in rows) table.AddRow(r.Select(Markup.Escape).ToArray());
+        AnsiConsole.Write(table);
+    }
+}

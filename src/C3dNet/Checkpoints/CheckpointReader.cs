@@ -1,0 +1,103 @@
+using System.Collections;
+using System.Text.Json.Nodes;
+using C3dNet.Models;
+using static TorchSharp.torch;
+
+namespace C3dNet.Checkpoints;
+
+/// <summary>Interprets an unpickled dict as a C3D checkpoint or Sports-1M weights.</summary>
+internal static class CheckpointReader
+{
+    /// <summary>c3d-pretrained.pth key prefix → our layer name. classifier.6 (487 Sports-1M classes) is not taken.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Sports1MLayers = new Dictionary<string, string>
+    {
+        ["features.0"] = "conv1", ["features.3"] = "conv2", ["features.6"] = "conv3a", ["features.8"] = "conv3b",
+        ["features.11"] = "conv4a", ["features.13"] = "conv4b", ["features.16"] = "conv5a", ["features.18"] = "conv5b",
+        ["classifier.0"] = "fc6", ["classifier.3"] = "fc7",
+    };
+    public const string Sports1MHead = "classifier.6";
+
+    public static C3dCheckpoint FromDict(string path, Hashtable dict)
+    {
+        bool wrapped = dict.ContainsKey(C3dCheckpoint.StateDictKey);
+        var raw = wrapped ? dict[C3dCheckpoint.StateDictKey] as IDictionary : dict;
+        if (raw is null) throw new CheckpointException(path, "its 'state_dict' entry is not a dict of tensors");
+        var tensors = new Dictionary<string, Tensor>();
+        foreach (DictionaryEntry e in raw)
+            if (e.Value is Tensor t) tensors[StripModulePrefix(e.Key.ToString()!)] = t;
+
+        if (tensors.ContainsKey("features.0.weight") && !tensors.ContainsKey("conv1.weight"))
+            return FromSports1M(path, tensors);
+        if (!tensors.ContainsKey("conv1.weight") || !tensors.ContainsKey("fc8.weight"))
+            throw new CheckpointException(path,
+                "is not a C3D checkpoint: expected keys conv1.weight … fc8.bias (or Sports-1M features.N / classifier.N), found " +
+                (tensors.Count == 0 ? "no tensors" : string.Join(", ", tensors.Keys.Take(5)) + (tensors.Count > 5 ? ", …" : "")));
+
+        var modelConfig = wrapped ? ReadModelConfig(path, dict[C3dCheckpoint.ModelConfigKey]) : null;
+        var known = new[] { C3dCheckpoint.EpochKey, C3dCheckpoint.StateDictKey, C3dCheckpoint.OptimizerKey,
+            C3dCheckpoint.ClassNamesKey, C3dCheckpoint.ModelConfigKey, C3dCheckpoint.TrainConfigKey };
+        var classNames = (dict[C3dCheckpoint.ClassNamesKey] as IEnumerable)?.Cast<object>().Select(o => o.ToString()!).ToList();
+        return new C3dCheckpoint
+        {
+            Kind = CheckpointKind.Checkpoint,
+            Epoch = dict[C3dCheckpoint.EpochKey] is { } ep ? Convert.ToInt32(ep) : null,
+            StateDict = tensors,
+            OptimizerState = dict[C3dCheckpoint.OptimizerKey] as IDictionary,
+            ClassNames = classNames,
+            ModelConfig = modelConfig ?? InferConfig(path, tensors, tensors["fc8.weight"].shape[0]),
+            ModelConfigInferred = modelConfig is null,
+            TrainConfig = PickleJson.ToJson(dict[C3dCheckpoint.TrainConfigKey]) as JsonObject,
+            Extra = dict.Keys.Cast<object>().Select(k => k.ToString()!).Where(k => !known.Contains(k))
+                .ToDictionary(k => k, k => dict[k]),
+        };
+    }
+
+    private static C3dCheckpoint FromSports1M(string path, Dictionary<string, Tensor> tensors)
+    {
+        var mapped = new Dictionary<string, Tensor>();
+        foreach (var (prefix, layer) in Sports1MLayers)
+            foreach (var part in new[] { "weight", "bias" })
+            {
+                if (!tensors.TryGetValue($"{prefix}.{part}", out var t))
+                    throw new CheckpointException(path, $"looks like Sports-1M C3D weights but lacks {prefix}.{part} ({layer}.{part})");
+                mapped[$"{layer}.{part}"] = t;
+            }
+        int headClasses = tensors.TryGetValue($"{Sports1MHead}.weight", out var head) ? (int)head.shape[0] : 0;
+        foreach (var (key, t) in tensors)
+            if (!mapped.ContainsValue(t)) t.Dispose(); // the Sports-1M head is not used
+        return new C3dCheckpoint
+        {
+            Kind = CheckpointKind.Pretrained,
+            StateDict = mapped,
+            ModelConfig = InferConfig(path, mapped, headClasses),
+            ModelConfigInferred = true,
+        };
+    }
+
+    /// <summary>Strips the "module." prefix that nn.DataParallel adds to every key.</summary>
+    private static string StripModulePrefix(string key) => key.StartsWith("module.") ? key["module.".Length..] : key;
+
+    private static C3dConfig? ReadModelConfig(string path, object? value)
+    {
+        if (value is null) return null;
+        try { return PickleJson.FromPickle<C3dConfig>(value)?.Validated(); }
+        catch (Exception e) { throw new CheckpointException(path, $"has an unreadable model_config: {e.Message}", e); }
+    }
+
+    /// <summary>Works out width, clip length and crop from the weight shapes (reference checkpoints carry no config).</summary>
+    private static C3dConfig InferConfig(string path, Dictionary<string, Tensor> tensors, long numClasses)
+    {
+        double width = tensors["conv1.weight"].shape[0] / 64.0;
+        long flatten = tensors["fc6.weight"].shape[1];
+        var candidates = new[] { (16, 112) }.Concat(
+            from clip in new[] { 16, 8, 24, 32, 12, 20, 48, 64 }
+            from crop in new[] { 112, 56, 64, 96, 128, 160, 224, 32, 48 }
+            select (clip, crop));
+        foreach (var (clip, crop) in candidates)
+        {
+            var config = new C3dConfig { NumClasses = (int)Math.Max(1, numClasses), WidthMultiplier = width, ClipLength = clip, CropSize = crop };
+            if (config.FlattenSize == flatten) return config;
+        }
+        throw new CheckpointException(path, $"fc6.weight takes {flatten} inputs, which fits no usual clip length and crop size at width {width}");
+    }
+}

@@ -1,0 +1,63 @@
+using System.Collections;
+using TorchSharp.PyBridge;
+
+namespace C3dNet.Checkpoints;
+
+/// <summary>
+/// Reads and writes files in PyTorch's zip serialization format (what torch.save writes since 1.6),
+/// through TorchSharp.PyBridge. Writes are atomic: a temporary file is renamed into place.
+/// </summary>
+public static class PyTorchFile
+{
+    /// <summary>Unpickles a torch.save'd dict. Throws <see cref="CheckpointException"/> naming the file and what is wrong.</summary>
+    public static Hashtable ReadDict(string path)
+    {
+        if (Directory.Exists(path)) throw new CheckpointException(path, "is a folder, not a checkpoint file");
+        if (!File.Exists(path)) throw new CheckpointException(path, "file not found");
+        using var stream = OpenRead(path);
+        var head = new byte[4];
+        int n = stream.Read(head, 0, 4);
+        stream.Position = 0;
+        if (n == 0) throw new CheckpointException(path, "file is empty");
+        bool isZip = n == 4 && head[0] == (byte)'P' && head[1] == (byte)'K' && head[2] == 3 && head[3] == 4;
+        if (!isZip)
+        {
+            if (head[0] == 0x80) // a pickle stream: torch.save before 1.6, or with _use_new_zipfile_serialization=False
+                throw new CheckpointException(path,
+                    "is in PyTorch's old (pre-1.6, non-zip) format, which cannot be read here; re-save it in PyTorch >= 1.6: torch.save(torch.load(path), path)");
+            throw new CheckpointException(path, "is not a PyTorch file (expected a torch.save zip archive)");
+        }
+        object result;
+        try { result = PyTorchUnpickler.UnpickleStateDict(stream); }
+        catch (Exception e) { throw new CheckpointException(path, $"is a zip file but could not be read as a PyTorch file: {e.Message}", e); }
+        return result as Hashtable ?? throw new CheckpointException(path, "does not hold a dict (expected a state_dict or a checkpoint dict)");
+    }
+
+    /// <summary>Pickles a dict so that torch.load reads it; the file appears whole or not at all.</summary>
+    public static void WriteDict(string path, IDictionary dict)
+    {
+        string full = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        string tmp = $"{full}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        try
+        {
+            using (var stream = File.Create(tmp)) // File.Create truncates; the path overload of PyBridge may not
+            {
+                PyTorchPickler.PickleStateDict(stream, dict, leaveOpen: true);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(tmp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(tmp)) File.Delete(tmp);
+        }
+    }
+
+    private static FileStream OpenRead(string path)
+    {
+        try { return File.OpenRead(path); }
+        catch (UnauthorizedAccessException e) { throw new CheckpointException(path, "cannot be read (permission denied)", e); }
+        catch (IOException e) { throw new CheckpointException(path, $"cannot be read: {e.Message}", e); }
+    }
+}

@@ -1,0 +1,113 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace C3dNet.Models;
+
+/// <summary>
+/// The C3D network (Tran et al. 2015) as in the reference PyTorch code. Field names equal the
+/// PyTorch state_dict keys (conv1 … conv5b, fc6 … fc8), so checkpoints map one to one.
+/// Input (N, 3, T, H, W), channels in the order of <see cref="C3dConfig.ChannelOrder"/>.
+/// </summary>
+public sealed class C3D : Module<Tensor, Tensor>
+{
+    private readonly Conv3d conv1, conv2, conv3a, conv3b, conv4a, conv4b, conv5a, conv5b;
+    private readonly MaxPool3d pool1, pool2, pool3, pool4, pool5;
+    private readonly Linear fc6, fc7, fc8;
+    private readonly Dropout dropout;
+
+    public C3dConfig Config { get; }
+
+    /// <summary>Layer names in forward order; the state_dict keys are these plus ".weight"/".bias".</summary>
+    public static readonly string[] LayerNames =
+        ["conv1", "conv2", "conv3a", "conv3b", "conv4a", "conv4b", "conv5a", "conv5b", "fc6", "fc7", "fc8"];
+
+    public C3D(C3dConfig config) : base("C3D")
+    {
+        Config = config.Validated();
+        int[] c = config.Channels;
+        conv1 = Conv(3, c[0]);
+        pool1 = MaxPool3d([1, 2, 2], [1, 2, 2]);
+        conv2 = Conv(c[0], c[1]);
+        pool2 = MaxPool3d([2, 2, 2], [2, 2, 2]);
+        conv3a = Conv(c[1], c[2]);
+        conv3b = Conv(c[2], c[2]);
+        pool3 = MaxPool3d([2, 2, 2], [2, 2, 2]);
+        conv4a = Conv(c[2], c[3]);
+        conv4b = Conv(c[3], c[3]);
+        pool4 = MaxPool3d([2, 2, 2], [2, 2, 2]);
+        conv5a = Conv(c[3], c[4]);
+        conv5b = Conv(c[4], c[4]);
+        pool5 = MaxPool3d([2, 2, 2], [2, 2, 2], [0, 1, 1]);
+        fc6 = Linear(config.FlattenSize, config.FcWidth);
+        fc7 = Linear(config.FcWidth, config.FcWidth);
+        fc8 = Linear(config.FcWidth, config.NumClasses);
+        dropout = Dropout(0.5);
+        RegisterComponents();
+        InitWeights();
+    }
+
+    private static Conv3d Conv(int inChannels, int outChannels) =>
+        Conv3d(inChannels, outChannels, kernel_size: 3, padding: 1);
+
+    /// <summary>Kaiming-normal conv weights (fan_in, as torch.nn.init.kaiming_normal_ defaults); biases and fc layers keep PyTorch's default init.</summary>
+    private void InitWeights()
+    {
+        using var _ = no_grad();
+        foreach (var conv in new[] { conv1, conv2, conv3a, conv3b, conv4a, conv4b, conv5a, conv5b })
+            init.kaiming_normal_(conv.weight!);
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var logits = fc8.forward(Fc7(x));
+        return logits.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Activations of fc6 or fc7 after ReLU (dropout as in the current mode), as the C3D feature tool stores them.</summary>
+    public Tensor Features(Tensor x, string layer)
+    {
+        using var scope = NewDisposeScope();
+        Tensor result = layer switch
+        {
+            "fc6" => functional.relu(fc6.forward(ConvFeatures(x))),
+            "fc7" => functional.relu(fc7.forward(dropout.forward(functional.relu(fc6.forward(ConvFeatures(x)))))),
+            _ => throw new ArgumentException($"unknown feature layer '{layer}': use fc6 or fc7"),
+        };
+        return result.MoveToOuterDisposeScope();
+    }
+
+    private Tensor Fc7(Tensor x)
+    {
+        var h = dropout.forward(functional.relu(fc6.forward(ConvFeatures(x))));
+        return dropout.forward(functional.relu(fc7.forward(h)));
+    }
+
+    private Tensor ConvFeatures(Tensor x)
+    {
+        if (x.dim() != 5 || x.shape[1] != 3)
+            throw new ArgumentException($"C3D expects input (N, 3, T, H, W); got ({string.Join(", ", x.shape)})");
+        x = pool1.forward(functional.relu(conv1.forward(x)));
+        x = pool2.forward(functional.relu(conv2.forward(x)));
+        x = pool3.forward(functional.relu(conv3b.forward(functional.relu(conv3a.forward(x)))));
+        x = pool4.forward(functional.relu(conv4b.forward(functional.relu(conv4a.forward(x)))));
+        x = pool5.forward(functional.relu(conv5b.forward(functional.relu(conv5a.forward(x)))));
+        return x.reshape(x.shape[0], -1);
+    }
+
+    /// <summary>
+    /// The reference's two parameter groups: conv1–fc7 (learning at lr) and fc8 (10×lr), in the
+    /// reference's parameter order, so optimizer state maps one to one with PyTorch's.
+    /// </summary>
+    public (IReadOnlyList<Parameter> Base, IReadOnlyList<Parameter> Head) ParameterGroups()
+    {
+        var named = named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        var baseParams = LayerNames[..^1].SelectMany(l => new[] { named[l + ".weight"], named[l + ".bias"] }).ToList();
+        var head = new List<Parameter> { named["fc8.weight"], named["fc8.bias"] };
+        return (baseParams, head);
+    }
+
+    public long ParameterCount() => parameters().Sum(p => p.numel());
+}
