@@ -1,0 +1,89 @@
+using OpenCvSharp;
+
+namespace C3dNet.Video;
+
+/// <summary>Thrown when a video cannot be opened or decoded; the message names the file and the problem.</summary>
+public sealed class VideoReadException(string path, string problem) : Exception($"{path}: {problem}")
+{
+    public string Path { get; } = path;
+    public string Problem { get; } = problem;
+}
+
+/// <summary>
+/// Sequential decoding of a video file or stream with OpenCV (FFmpeg inside). Frames are BGR as
+/// OpenCV decodes them. Frames that are not wanted are only grabbed, never colour-converted.
+/// </summary>
+public sealed class VideoReader : IDisposable
+{
+    private readonly VideoCapture capture;
+
+    public string Source { get; }
+    public double Fps { get; }
+    /// <summary>The container's frame count: often wrong, so count decoded frames where it matters.</summary>
+    public int ReportedFrameCount { get; }
+    public int Width { get; }
+    public int Height { get; }
+
+    private VideoReader(string source, VideoCapture capture)
+    {
+        Source = source;
+        this.capture = capture;
+        Fps = capture.Fps;
+        ReportedFrameCount = Math.Max(0, (int)capture.FrameCount);
+        Width = capture.FrameWidth;
+        Height = capture.FrameHeight;
+    }
+
+    /// <summary>Opens a video file. Throws <see cref="VideoReadException"/> when it is missing, empty or not a video.</summary>
+    public static VideoReader Open(string path)
+    {
+        if (!File.Exists(path)) throw new VideoReadException(path, "file not found");
+        if (new FileInfo(path).Length == 0) throw new VideoReadException(path, "file is empty (0 bytes)");
+        return OpenCapture(path, new VideoCapture(path));
+    }
+
+    /// <summary>Opens a camera index ("0") or a stream URL that OpenCV understands.</summary>
+    public static VideoReader OpenStream(string source) =>
+        OpenCapture(source, int.TryParse(source, out int camera) ? new VideoCapture(camera) : new VideoCapture(source));
+
+    private static VideoReader OpenCapture(string source, VideoCapture capture)
+    {
+        if (!capture.IsOpened())
+        {
+            capture.Dispose();
+            throw new VideoReadException(source, "cannot be opened as a video (not a video, an unsupported codec, or unreadable)");
+        }
+        return new VideoReader(source, capture);
+    }
+
+    /// <summary>
+    /// Decodes frames in order, yielding (index, frame) for those <paramref name="keep"/> accepts.
+    /// The yielded Mat is owned by the caller. Stops at the end of the stream or on cancellation.
+    /// </summary>
+    public IEnumerable<(int Index, Mat Frame)> Frames(Func<int, bool>? keep = null, CancellationToken cancel = default)
+    {
+        for (int index = 0; ; index++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            if (!capture.Grab()) yield break;
+            if (keep is not null && !keep(index)) continue;
+            var frame = new Mat();
+            if (!capture.Retrieve(frame) || frame.Empty())
+            {
+                frame.Dispose();
+                yield break;
+            }
+            yield return (index, frame);
+        }
+    }
+
+    /// <summary>Counts the frames that actually decode (grabs only); the reader is spent afterwards.</summary>
+    public int CountFrames(CancellationToken cancel = default)
+    {
+        int n = 0;
+        while (capture.Grab()) { cancel.ThrowIfCancellationRequested(); n++; }
+        return n;
+    }
+
+    public void Dispose() => capture.Dispose();
+}
