@@ -4,5 +4,6 @@ using C3dNet.Cli.Commands;
 var root = new RootCommand("c3d: video action recognition with C3D (3D ConvNets) in .NET")
 {
     InfoCommand.Create(),
+    InitCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

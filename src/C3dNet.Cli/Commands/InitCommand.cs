@@ -1,0 +1,55 @@
+using System.CommandLine;
+using C3dNet.Checkpoints;
+using C3dNet.Cli.Ui;
+using C3dNet.Datasets;
+using C3dNet.Models;
+using C3dNet.Runtime;
+
+namespace C3dNet.Cli.Commands;
+
+/// <summary>
+/// `c3d init`: writes a fresh C3D checkpoint (random Kaiming init, or Sports-1M weights for conv1–fc7)
+/// with class names and model config, e.g. to start fine-tuning or to hand a model to PyTorch.
+/// </summary>
+internal static class InitCommand
+{
+    public static Command Create()
+    {
+        var output = new Option<string>("--out") { Description = "Checkpoint file to write (.pth.tar)", Required = true };
+        var classes = new Option<int?>("--classes") { Description = "Number of classes (or give --labels)" };
+        var labels = new Option<string?>("--labels") { Description = "Class list, '1 ClassName' per line (e.g. shared UCF101 labels)" };
+        var width = new Option<double>("--width-mult") { Description = "Channel-width multiplier (1.0 = the paper's C3D)", DefaultValueFactory = _ => 1.0 };
+        var clip = new Option<int>("--clip-len") { Description = "Frames per clip", DefaultValueFactory = _ => 16 };
+        var crop = new Option<int>("--crop-size") { Description = "Square crop fed to the network", DefaultValueFactory = _ => 112 };
+        var pretrained = new Option<string?>("--pretrained") { Description = "Sports-1M c3d-pretrained.pth: initial weights for conv1–fc7" };
+        var seed = new Option<long>("--seed") { Description = "Seed for the random initialisation", DefaultValueFactory = _ => 42 };
+        var command = new Command("init", "Write a fresh C3D checkpoint (random or Sports-1M initialised) that PyTorch and c3d can load")
+            { output, classes, labels, width, clip, crop, pretrained, seed };
+        command.SetAction(parse => CommandRunner.Run(() =>
+        {
+            IReadOnlyList<string>? names = parse.GetValue(labels) is { } labelPath ? LabelFile.Read(labelPath) : null;
+            int numClasses = parse.GetValue(classes) ?? names?.Count
+                ?? throw new ArgumentException("give --classes N or --labels FILE");
+            if (names is not null && names.Count != numClasses)
+                throw new ArgumentException($"--classes {numClasses} disagrees with {names.Count} classes in {parse.GetValue(labels)}");
+            Seeding.SeedTorch(parse.GetValue(seed));
+            var config = new C3dConfig
+            {
+                NumClasses = numClasses, WidthMultiplier = parse.GetValue(width),
+                ClipLength = parse.GetValue(clip), CropSize = parse.GetValue(crop),
+            };
+            using var model = new C3D(config);
+            if (parse.GetValue(pretrained) is { } weightsPath)
+            {
+                using var weights = C3dCheckpoint.Load(weightsPath);
+                weights.LoadInto(model, weightsPath);
+            }
+            using var ckpt = C3dCheckpoint.FromModel(model, epoch: 0, classNames: names);
+            string path = parse.GetValue(output)!;
+            ckpt.Save(path);
+            ConsoleUi.Success($"wrote {path}: C3D, {model.ParameterCount():N0} parameters, {numClasses} classes");
+            return CommandRunner.Ok;
+        }));
+        return command;
+    }
+}
