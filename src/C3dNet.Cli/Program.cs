@@ -5,5 +5,6 @@ var root = new RootCommand("c3d: video action recognition with C3D (3D ConvNets)
 {
     InfoCommand.Create(),
     InitCommand.Create(),
+    BenchCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -37,4 +37,17 @@ internal static class ConsoleUi
         foreach (var r in rows) table.AddRow(r.Select(Markup.Escape).ToArray());
         AnsiConsole.Write(table);
     }
+
+    /// <summary>Runs <paramref name="work"/> under a spinner whose text follows the reported stage (no spinner when <paramref name="show"/> is false, e.g. for --json).</summary>
+    public static T WithStatus<T>(string title, bool show, Func<IProgress<string>?, T> work)
+    {
+        if (!show) return work(null);
+        return AnsiConsole.Status().Start(title, ctx => work(new SyncProgress<string>(s => ctx.Status($"{title}: {s}"))));
+    }
+}
+
+/// <summary>An IProgress that reports on the calling thread (Progress&lt;T&gt; posts to the thread pool, out of order).</summary>
+internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
 }

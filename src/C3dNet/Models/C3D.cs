@@ -59,10 +59,11 @@ public sealed class C3D : Module<Tensor, Tensor>
             init.kaiming_normal_(conv.weight!);
     }
 
+    // Submodules are invoked with call() (not forward()) so that forward hooks run: `c3d bench` times layers with them.
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var logits = fc8.forward(Fc7(x));
+        var logits = fc8.call(Fc7(x));
         return logits.MoveToOuterDisposeScope();
     }
 
@@ -72,8 +73,8 @@ public sealed class C3D : Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         Tensor result = layer switch
         {
-            "fc6" => functional.relu(fc6.forward(ConvFeatures(x))),
-            "fc7" => functional.relu(fc7.forward(dropout.forward(functional.relu(fc6.forward(ConvFeatures(x)))))),
+            "fc6" => functional.relu(fc6.call(ConvFeatures(x))),
+            "fc7" => functional.relu(fc7.call(dropout.call(functional.relu(fc6.call(ConvFeatures(x)))))),
             _ => throw new ArgumentException($"unknown feature layer '{layer}': use fc6 or fc7"),
         };
         return result.MoveToOuterDisposeScope();
@@ -81,19 +82,19 @@ public sealed class C3D : Module<Tensor, Tensor>
 
     private Tensor Fc7(Tensor x)
     {
-        var h = dropout.forward(functional.relu(fc6.forward(ConvFeatures(x))));
-        return dropout.forward(functional.relu(fc7.forward(h)));
+        var h = dropout.call(functional.relu(fc6.call(ConvFeatures(x))));
+        return dropout.call(functional.relu(fc7.call(h)));
     }
 
     private Tensor ConvFeatures(Tensor x)
     {
         if (x.dim() != 5 || x.shape[1] != 3)
             throw new ArgumentException($"C3D expects input (N, 3, T, H, W); got ({string.Join(", ", x.shape)})");
-        x = pool1.forward(functional.relu(conv1.forward(x)));
-        x = pool2.forward(functional.relu(conv2.forward(x)));
-        x = pool3.forward(functional.relu(conv3b.forward(functional.relu(conv3a.forward(x)))));
-        x = pool4.forward(functional.relu(conv4b.forward(functional.relu(conv4a.forward(x)))));
-        x = pool5.forward(functional.relu(conv5b.forward(functional.relu(conv5a.forward(x)))));
+        x = pool1.call(functional.relu(conv1.call(x)));
+        x = pool2.call(functional.relu(conv2.call(x)));
+        x = pool3.call(functional.relu(conv3b.call(functional.relu(conv3a.call(x)))));
+        x = pool4.call(functional.relu(conv4b.call(functional.relu(conv4a.call(x)))));
+        x = pool5.call(functional.relu(conv5b.call(functional.relu(conv5a.call(x)))));
         return x.reshape(x.shape[0], -1);
     }
 

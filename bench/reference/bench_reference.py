@@ -1,0 +1,81 @@
+"""The reference side of `c3d bench`: the same compute figures measured with PyTorch running the
+reference C3D (tests/C3dNet.Tests/Fixtures/c3d_reference.py is the seed's network with a width option).
+Run with Debian's python3-torch (torch 1.13), 2 threads:
+    /usr/bin/python3 bench/reference/bench_reference.py [--quick] > reference.json
+Prints one JSON object with the same flat keys as `c3d bench --json`.
+"""
+import argparse, json, os, platform, statistics, sys, time
+import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', 'tests', 'C3dNet.Tests', 'Fixtures'))
+from c3d_reference import C3D, lr_groups, scaled  # noqa: E402
+
+
+def rate(work, warmup, runs, fn):
+    for _ in range(warmup):
+        fn()
+    rates = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        rates.append(work / (time.perf_counter() - t))
+    return statistics.median(rates), min(rates), max(rates)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--quick', action='store_true')
+    ap.add_argument('--threads', type=int, default=2)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    width, n, warm, runs, infer_runs, train_runs = (0.125, 512, 1, 2, 1, 1) if args.quick else (1.0, 2048, 1, 5, 3, 2)
+    out = {'machine': {'torch': torch.__version__, 'threads': torch.get_num_threads(), 'python': platform.python_version()}}
+    spread = {}
+
+    def put(key, triple):
+        out[key] = round(triple[0], 4)
+        spread[key] = {'median': triple[0], 'min': triple[1], 'max': triple[2]}
+
+    with torch.no_grad():
+        for dtype, name in ((torch.float32, 'fp32'), (torch.bfloat16, 'bf16')):
+            a, b = torch.randn(n, n).to(dtype), torch.randn(n, n).to(dtype)
+            put(f'matmul_{name}_gflops', rate(2 * n ** 3 / 1e9, warm, runs, lambda: a @ b))
+            cin, cout = scaled(128, width), scaled(256, width)
+            x = torch.randn(4, cin, 8, 28, 28).to(dtype)
+            w = (torch.randn(cout, cin, 3, 3, 3) * 0.01).to(dtype)
+            try:
+                put(f'conv3d_{name}_peak_gflops', rate(2 * cout * cin * 27 * 8 * 28 * 28 * 4 / 1e9, warm, runs,
+                                                       lambda: torch.nn.functional.conv3d(x, w, padding=1)))
+            except RuntimeError as e:  # bf16 Conv3d may be missing on CPU in older torch
+                out[f'conv3d_{name}_peak_gflops'] = None
+                out[f'conv3d_{name}_error'] = str(e)[:200]
+
+        model = C3D(num_classes=101, width=width).eval()
+        for dtype, name in ((torch.float32, 'fp32'), (torch.bfloat16, 'bf16')):
+            m = model.to(dtype)
+            for batch in (1, 8):
+                x = torch.randn(batch, 3, 16, 112, 112).to(dtype)
+                key = f'infer_{name}_bs{batch}_clips_per_s'
+                try:
+                    put(key, rate(batch, warm, infer_runs, lambda: m(x)))
+                except RuntimeError as e:
+                    out[key] = None
+                    out[key.replace('clips_per_s', 'error')] = str(e)[:200]
+        model.to(torch.float32)
+
+    model = C3D(num_classes=101, width=width).train()
+    opt = torch.optim.SGD(lr_groups(model, 1e-3), lr=1e-3, momentum=0.9, weight_decay=5e-4)
+    x, y = torch.randn(4, 3, 16, 112, 112) * 50, torch.randint(101, (4,))
+
+    def step():
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(model(x), y).backward()
+        opt.step()
+    put('train_fp32_bs4_clips_per_s', rate(4, warm, train_runs, step))
+    out['runs'] = spread
+    out['quick'] = args.quick
+    print(json.dumps(out, indent=2))
+
+
+if __name__ == '__main__':
+    main()
