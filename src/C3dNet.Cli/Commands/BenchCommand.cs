@@ -39,6 +39,7 @@ internal static class BenchCommand
         {
             var root = new JsonObject { ["quick"] = quick, ["machine"] = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(machine, ConsoleUi.Json)) };
             foreach (var m in compute.Results) root[m.Key] = Math.Round(m.Median, 4);
+            foreach (var (key, reason) in compute.Skipped) { root[key] = null; root[key.Replace("_clips_per_s", "_skipped")] = reason; }
             root["runs"] = new JsonObject(compute.Results.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)new JsonObject
                 { ["median"] = m.Median, ["min"] = m.Min, ["max"] = m.Max, ["runs"] = m.Runs, ["unit"] = m.Unit })));
             root["layers_ms"] = new JsonObject(compute.LayerTimes.Select(l => KeyValuePair.Create(l.Layer, (JsonNode?)Math.Round(l.Milliseconds, 3))));
@@ -50,6 +51,7 @@ internal static class BenchCommand
             ("OpenCV", machine.OpenCv)]);
         ConsoleUi.Table(quick ? "results (--quick: smoke-test sizes)" : "results", ["measure", "median", "min", "max", "runs", "unit"],
             compute.Results.Select(m => new[] { m.Description + $"  [{m.Key}]", F(m.Median), F(m.Min), F(m.Max), m.Runs.ToString(), m.Unit }));
+        foreach (var (key, reason) in compute.Skipped) ConsoleUi.Warning($"{key} skipped: {reason}");
         ConsoleUi.Table("one forward pass, batch 1, fp32", ["layer", "ms", "GFLOP/s"],
             compute.LayerTimes.Select(l => new[] { l.Layer, F(l.Milliseconds), l.Gflops > 0 ? F(l.Gflops) : "-" }));
     }

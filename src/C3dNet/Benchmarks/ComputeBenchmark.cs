@@ -1,16 +1,18 @@
 using System.Diagnostics;
 using TorchSharp;
 using C3dNet.Models;
+using C3dNet.Runtime;
 using C3dNet.Training;
 using static TorchSharp.torch;
 
 namespace C3dNet.Benchmarks;
 
 /// <summary>Sizes and repetitions of a benchmark run; <see cref="Quick"/> is a smoke test for CI.</summary>
-public sealed record BenchSettings(C3dConfig Model, int MatmulSize, int Warmup, int Runs, int InferRuns, int TrainRuns)
+public sealed record BenchSettings(C3dConfig Model, int MatmulSize, int Warmup, int Runs, int InferRuns, int TrainRuns, bool Bf16OnThisCpu)
 {
-    public static BenchSettings Full => new(new C3dConfig { NumClasses = 101 }, 2048, 1, 5, 3, 2);
-    public static BenchSettings Quick => new(new C3dConfig { NumClasses = 101, WidthMultiplier = 0.125 }, 512, 1, 2, 1, 1);
+    /// <summary>Full C3D; bf16 inference only where the CPU computes bf16 natively (else it would run for many minutes).</summary>
+    public static BenchSettings Full => new(new C3dConfig { NumClasses = 101 }, 2048, 1, 5, 3, 2, CpuFeatures.HasNativeBf16);
+    public static BenchSettings Quick => new(new C3dConfig { NumClasses = 101, WidthMultiplier = 0.125 }, 512, 1, 2, 1, 1, true);
 }
 
 /// <summary>
@@ -21,6 +23,8 @@ public sealed class ComputeBenchmark(BenchSettings settings, IProgress<string>? 
 {
     public List<Measurement> Results { get; } = [];
     public List<(string Layer, double Milliseconds, double Gflops)> LayerTimes { get; } = [];
+    /// <summary>Measurements left out, with the reason (e.g. bf16 without native CPU support).</summary>
+    public List<(string Key, string Reason)> Skipped { get; } = [];
 
     public void RunAll()
     {
@@ -31,6 +35,12 @@ public sealed class ComputeBenchmark(BenchSettings settings, IProgress<string>? 
         model.eval();
         foreach (var (dtype, name) in new[] { (ScalarType.Float32, "fp32"), (ScalarType.BFloat16, "bf16") })
         {
+            if (dtype == ScalarType.BFloat16 && !settings.Bf16OnThisCpu)
+            {
+                foreach (int batch in new[] { 1, 8 })
+                    Skipped.Add(($"infer_bf16_bs{batch}_clips_per_s", "this CPU has no native bf16 (avx512_bf16/amx_bf16): libtorch's fallback bf16 Conv3d is far slower than fp32 (see bench/README.md); run with --quick to see it on a narrow net"));
+                continue;
+            }
             model.to(dtype);
             foreach (int batch in new[] { 1, 8 }) Inference(model, dtype, name, batch);
         }
