@@ -14,7 +14,7 @@ public sealed record MachineInfo(string Cpu, int Cores, int TorchThreads, string
         string cpu = File.Exists("/proc/cpuinfo")
             ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name"))?.Split(':', 2)[1].Trim() ?? "unknown"
             : "unknown";
-        string flags = Runtime.CpuFeatures.Summary;
+        string flags = C3dNet.Runtime.CpuFeatures.Summary;
         return new MachineInfo(cpu, Environment.ProcessorCount, get_num_threads(), flags, RuntimeInformation.FrameworkDescription,
             typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(3) ?? "?", __version__, Cv2.GetVersionString() ?? "?",
             RuntimeInformation.OSDescription);
