@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using C3dNet.Cli.Ui;
 using C3dNet.Datasets;
+using C3dNet.Video;
 using Spectre.Console;
 
 namespace C3dNet.Cli.Commands;
@@ -59,6 +61,7 @@ internal static class PreprocessCommand
 
     private static async Task<int> Execute(PreprocessOptions options, bool strict, bool json, CancellationToken cancel)
     {
+        OpenCvLogging.Quiet(); // failures are reported per video below, not as FFmpeg's stderr lines
         PreprocessSummary summary;
         try
         {
@@ -119,8 +122,10 @@ internal static class CommandProgress
 {
     /// <param name="show">False for --json or redirected output: no bar.</param>
     /// <param name="work">Gets a report(done, total, text) callback and the token.</param>
-    public static async Task<T> Run<T>(bool show, string label, Func<Action<int, int, string>, CancellationToken, T> work, CancellationToken cancel)
+    public static async Task<T> Run<T>(bool show, string label, Func<Action<int, int, string>, CancellationToken, T> work, CancellationToken outer)
     {
+        using var interrupt = new InterruptSignal(outer);
+        var cancel = interrupt.Token;
         if (!show || !AnsiConsole.Profile.Capabilities.Interactive)
             return await Task.Run(() => work((_, _, _) => { }, cancel), cancel);
         return await AnsiConsole.Progress()
@@ -141,5 +146,38 @@ internal static class CommandProgress
                 }
                 return await Task.Run(() => work(Report, cancel), cancel);
             });
+    }
+}
+
+/// <summary>
+/// Ctrl-C (SIGINT) or SIGTERM cancels the token so the work stops cleanly between videos; a second Ctrl-C
+/// terminates at once. (System.CommandLine 2.0.0 handles neither unless ProcessTerminationTimeout is set.)
+/// </summary>
+internal sealed class InterruptSignal : IDisposable
+{
+    private readonly CancellationTokenSource source;
+    private readonly PosixSignalRegistration interrupt, terminate;
+
+    public InterruptSignal(CancellationToken outer)
+    {
+        source = CancellationTokenSource.CreateLinkedTokenSource(outer);
+        interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+    }
+
+    public CancellationToken Token => source.Token;
+
+    private void OnSignal(PosixSignalContext context)
+    {
+        if (source.IsCancellationRequested) return; // second signal: default action (terminate)
+        context.Cancel = true;
+        source.Cancel();
+    }
+
+    public void Dispose()
+    {
+        interrupt.Dispose();
+        terminate.Dispose();
+        source.Dispose();
     }
 }

@@ -12,7 +12,7 @@ namespace C3dNet.Datasets;
 public static class DatasetPreprocessor
 {
     /// <summary>The manifest is rewritten at most this often while videos complete (and always at the end).</summary>
-    private static readonly TimeSpan ManifestInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ManifestInterval = TimeSpan.FromSeconds(0.5);
 
     /// <summary>
     /// Runs the preprocessing. Throws <see cref="DirectoryNotFoundException"/> for a missing input,

@@ -37,7 +37,14 @@ public static class GroupSplit
         return result;
     }
 
-    /// <summary>Adding a group of <paramref name="size"/> brings <paramref name="count"/> closer to <paramref name="target"/> (ties: add).</summary>
-    private static bool Improves(int count, int size, int target) =>
-        count < target && Math.Abs(count + size - target) <= Math.Abs(count - target);
+    /// <summary>
+    /// Adding a group of <paramref name="size"/> brings <paramref name="count"/> closer to <paramref name="target"/>
+    /// (on a tie only when the split is still empty: better one group too many than no test set).
+    /// </summary>
+    private static bool Improves(int count, int size, int target)
+    {
+        if (count >= target) return false;
+        int after = Math.Abs(count + size - target), before = target - count;
+        return after < before || (after == before && count == 0);
+    }
 }

@@ -38,22 +38,23 @@ public sealed class VideoReader : IDisposable
     public int FramesGrabbed { get; private set; }
 
     /// <summary>Opens a video file. Throws <see cref="VideoReadException"/> when it is missing, empty, unreadable or not a video.</summary>
-    public static VideoReader Open(string path) => Open(path, decoderThreads: 0);
+    public static VideoReader Open(string path)
+    {
+        CheckReadable(path);
+        return OpenCapture(path, new VideoCapture(path));
+    }
 
     /// <summary>
-    /// Opens a video file with at most <paramref name="decoderThreads"/> FFmpeg decoding threads (0: FFmpeg's default,
-    /// one per core). One thread per video is the efficient choice when several videos decode in parallel.
+    /// Opens a video file with FFmpeg, using at most <paramref name="decoderThreads"/> decoding threads (0: FFmpeg's
+    /// default, one per core). One thread per video is the efficient choice when several videos decode in parallel.
+    /// Only FFmpeg is tried: other OpenCV backends add nothing for files and print noise when they fail.
     /// </summary>
     public static VideoReader Open(string path, int decoderThreads)
     {
         CheckReadable(path);
-        if (decoderThreads > 0)
-        {
-            var capture = new VideoCapture(path, VideoCaptureAPIs.FFMPEG, [CapPropNThreads, decoderThreads]);
-            if (capture.IsOpened()) return new VideoReader(path, capture);
-            capture.Dispose(); // another backend may still read it
-        }
-        return OpenCapture(path, new VideoCapture(path));
+        return OpenCapture(path, decoderThreads > 0
+            ? new VideoCapture(path, VideoCaptureAPIs.FFMPEG, [CapPropNThreads, decoderThreads])
+            : new VideoCapture(path, VideoCaptureAPIs.FFMPEG));
     }
 
     /// <summary>cv::CAP_PROP_N_THREADS (OpenCV 4.6+), an open-time parameter the OpenCvSharp enum does not name.</summary>
