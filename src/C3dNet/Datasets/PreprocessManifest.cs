@@ -20,6 +20,8 @@ public sealed record ManifestOptions
     public int Height { get; init; }
     public int JpegQuality { get; init; }
     public int MinFrames { get; init; }
+    /// <summary>"auto": Motion-JPEG kept frames decoded by libjpeg-turbo; "ffmpeg": FFmpeg decodes everything.</summary>
+    public string Decoder { get; init; } = "auto";
 
     /// <summary>"name: old → new" for every option that differs.</summary>
     public IReadOnlyList<string> Differences(ManifestOptions other)

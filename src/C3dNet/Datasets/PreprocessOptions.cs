@@ -26,6 +26,9 @@ public sealed record PreprocessOptions
     /// <summary>Videos giving fewer extracted frames are skipped (0: keep them all, marking those under a clip "short").</summary>
     public int MinFrames { get; init; }
 
+    /// <summary>Decode Motion-JPEG videos' kept frames only, with libjpeg-turbo (see <see cref="FrameExtractionSettings.MotionJpegShortcut"/>).</summary>
+    public bool MotionJpegShortcut { get; init; } = true;
+
     /// <summary>Videos processed in parallel; the output does not depend on it.</summary>
     public int Jobs { get; init; } = Environment.ProcessorCount;
     /// <summary>Replace an output made with different options instead of refusing.</summary>
@@ -74,6 +77,7 @@ public sealed record PreprocessOptions
         Height = Height,
         JpegQuality = JpegQuality,
         MinFrames = MinFrames,
+        Decoder = MotionJpegShortcut ? "auto" : "ffmpeg",
     };
 
     internal FrameExtractionSettings ForExtraction() => new()
@@ -83,6 +87,7 @@ public sealed record PreprocessOptions
         Width = Width,
         Height = Height,
         JpegQuality = JpegQuality,
+        MotionJpegShortcut = MotionJpegShortcut,
         // Parallel videos each decode on one thread; a single job lets FFmpeg use its own threads.
         DecoderThreads = Jobs > 1 ? 1 : 0,
     };

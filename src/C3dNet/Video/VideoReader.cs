@@ -13,7 +13,7 @@ public sealed class VideoReadException(string path, string problem) : Exception(
 /// Sequential decoding of a video file or stream with OpenCV (FFmpeg inside). Frames are BGR as
 /// OpenCV decodes them. Frames that are not wanted are only grabbed, never colour-converted.
 /// </summary>
-public sealed class VideoReader : IDisposable
+public sealed class VideoReader : IDisposable, IFrameSource
 {
     private readonly VideoCapture capture;
 
