@@ -76,6 +76,11 @@ internal static class PreprocessCommand
                 return DatasetPreprocessor.Run(options, progress, token);
             }, cancel);
         }
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException) // the output disk: full, read-only, gone
+        {
+            ConsoleUi.Error($"writing {options.OutDir} failed: {e.Message}");
+            return CommandRunner.Failed;
+        }
         catch (OperationCanceledException)
         {
             ConsoleUi.Warning($"stopped: finished videos are kept in {options.OutDir}; run the same command again to complete it");

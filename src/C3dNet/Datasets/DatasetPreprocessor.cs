@@ -52,6 +52,8 @@ public static class DatasetPreprocessor
         private readonly bool[] resumed;
         private readonly object gate = new();
         private readonly Stopwatch sinceSave = Stopwatch.StartNew();
+        /// <summary>The manifest save in flight: workers hand saves to the background instead of waiting on the disk.</summary>
+        private Task pendingSave = Task.CompletedTask;
         private int done, failed;
         private long framesThisRun;
 
@@ -126,13 +128,20 @@ public static class DatasetPreprocessor
                         if (result.Status == VideoStatus.Failed) failed++;
                         framesThisRun += result.FramesWritten ?? 0;
                         report = new PreprocessProgress(done, total, framesThisRun, failed, result.Source);
-                        if (sinceSave.Elapsed >= ManifestInterval) Save();
+                        if (sinceSave.Elapsed >= ManifestInterval && pendingSave.IsCompleted)
+                        {
+                            var snapshot = Snapshot();
+                            sinceSave.Restart();
+                            pendingSave = Task.Run(() => snapshot.Save(ManifestPath));
+                        }
                     }
                     progress?.Report(report);
                 });
             }
             finally
             {
+                try { pendingSave.Wait(); }
+                catch (AggregateException) { } // the final save below reports a lasting disk problem
                 lock (gate) Save();
             }
             int processed = work.Count(i => entries[i].Status != VideoStatus.Pending);
@@ -197,16 +206,21 @@ public static class DatasetPreprocessor
 
         private string SourcePath(ManifestVideo e) => Path.Combine(scan.Root, e.Source);
 
+        private string ManifestPath => Path.Combine(outDir, PreprocessManifest.FileName);
+
+        /// <summary>The manifest as of now (call under the lock); entries are immutable records, so a copy of the array suffices.</summary>
+        private PreprocessManifest Snapshot() => new()
+        {
+            Options = manifestOptions,
+            Classes = classes,
+            SplitLists = plan.ListFiles,
+            Videos = entries.ToArray(),
+            Issues = AllIssues().ToList(),
+        };
+
         private void Save()
         {
-            new PreprocessManifest
-            {
-                Options = manifestOptions,
-                Classes = classes,
-                SplitLists = plan.ListFiles,
-                Videos = entries.ToArray(),
-                Issues = AllIssues().ToList(),
-            }.Save(Path.Combine(outDir, PreprocessManifest.FileName));
+            Snapshot().Save(ManifestPath);
             sinceSave.Restart();
         }
 

@@ -48,7 +48,7 @@ public static class FrameExtractor
         {
             try { return Extract(mjpeg, () => OpenMotionJpeg(videoPath)!, videoPath, folder, settings, cancel); }
             // Damaged or unusual JPEG data: FFmpeg's decoder conceals damage, so it gets the last word.
-            catch (Exception e) when (e is InvalidDataException or VideoReadException) { ClearFrames(folder); }
+            catch (Exception e) when (e is InvalidDataException or VideoReadException or OpenCVException) { ClearFrames(folder); }
             finally { mjpeg.Dispose(); }
         }
         using var reader = VideoReader.Open(videoPath, settings.DecoderThreads);
