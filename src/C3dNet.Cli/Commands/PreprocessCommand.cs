@@ -18,7 +18,8 @@ internal static class PreprocessCommand
     {
         var videos = new Option<string>("--videos") { Description = "Input folder: <videos>/<class>/<video file>", Required = true };
         var output = new Option<string>("--out") { Description = "Output folder: {train,val,test}/<class>/<video>/00001.jpg …, labels.txt, manifest.json", Required = true };
-        var split = new Option<SplitMethod>("--split") { Description = "random (per class, the reference), group (no UCF101 group in two splits) or official (the dataset's lists)", DefaultValueFactory = _ => SplitMethod.Random };
+        var split = new Option<string>("--split") { Description = "random (per class, the reference), group (no UCF101 group in two splits) or official (the dataset's lists)", DefaultValueFactory = _ => "random" };
+        split.AcceptOnlyFromAmong("random", "group", "official");
         var seed = new Option<long>("--seed") { Description = "Seed of the split", DefaultValueFactory = _ => 42 };
         var testFraction = new Option<double>("--test-fraction") { Description = "Fraction of each class for test (random, group)", DefaultValueFactory = _ => 0.2 };
         var valFraction = new Option<double>("--val-fraction") { Description = "Fraction of the rest (official: of train) for val", DefaultValueFactory = _ => 0.2 };
@@ -43,7 +44,7 @@ internal static class PreprocessCommand
         {
             VideosDir = parse.GetValue(videos)!,
             OutDir = parse.GetValue(output)!,
-            Split = parse.GetValue(split),
+            Split = Enum.Parse<SplitMethod>(parse.GetValue(split)!, ignoreCase: true),
             Seed = parse.GetValue(seed),
             TestFraction = parse.GetValue(testFraction),
             ValFraction = parse.GetValue(valFraction),

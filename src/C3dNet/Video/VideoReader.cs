@@ -64,15 +64,21 @@ public sealed class VideoReader : IDisposable, IFrameSource
     {
         if (Directory.Exists(path)) throw new VideoReadException(path, "is a folder, not a video file");
         var info = new FileInfo(path);
-        if (info.LinkTarget is { } target && info.ResolveLinkTarget(returnFinalTarget: true) is not { Exists: true })
+        if (info.LinkTarget is { } target && !LinkResolves(info))
             throw new VideoReadException(path, $"broken link to {target}");
         if (!info.Exists) throw new VideoReadException(path, "file not found");
-        if (new FileInfo(path).Length == 0) throw new VideoReadException(path, "file is empty (0 bytes)");
+        if (info.Length == 0) throw new VideoReadException(path, "file is empty (0 bytes)");
         try { using var _ = File.OpenRead(path); }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
             throw new VideoReadException(path, $"cannot be read ({e.Message})");
         }
+    }
+
+    private static bool LinkResolves(FileInfo link)
+    {
+        try { return link.ResolveLinkTarget(returnFinalTarget: true) is { Exists: true }; }
+        catch (IOException) { return false; } // a cycle of links
     }
 
     /// <summary>Opens a camera index ("0") or a stream URL that OpenCV understands.</summary>
