@@ -142,6 +142,22 @@ public class DatasetPreprocessorTests
     }
 
     [Fact]
+    public void After_videos_are_added_or_removed_a_rerun_matches_a_clean_run_of_the_new_input()
+    {
+        using var dir = new TempDir();
+        TestVideos.Generate(dir.File("videos"), classes: 2, videosPerClass: 6, frames: 20, width: 64, height: 48);
+        DatasetPreprocessor.Run(Options(dir));
+        // One class gains a video (its random split is drawn anew), the other loses one.
+        File.Copy(dir.File("videos/MoveLeft/v_MoveLeft_g01_c01.avi"), dir.File("videos/MoveLeft/v_MoveLeft_g09_c01.avi"));
+        File.Delete(dir.File("videos/MoveRight/v_MoveRight_g02_c01.avi"));
+
+        var summary = DatasetPreprocessor.Run(Options(dir));
+        DatasetPreprocessor.Run(Options(dir, "clean"));
+        Assert.True(summary.Resumed >= 5, $"only {summary.Resumed} videos kept from the first run");
+        OutputTree.AssertSame(dir.File("clean"), dir.File("out"));
+    }
+
+    [Fact]
     public void Different_options_are_refused_unless_overwrite()
     {
         using var dir = new TempDir();
