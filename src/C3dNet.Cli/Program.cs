@@ -3,8 +3,10 @@ using C3dNet.Cli.Commands;
 
 var root = new RootCommand("c3d: video action recognition with C3D (3D ConvNets) in .NET")
 {
-    InfoCommand.Create(),
+    GenerateDataCommand.Create(),
+    PreprocessCommand.Create(),
     InitCommand.Create(),
+    InfoCommand.Create(),
     BenchCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

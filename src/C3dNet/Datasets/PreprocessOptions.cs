@@ -1,0 +1,94 @@
+using C3dNet.Video;
+
+namespace C3dNet.Datasets;
+
+/// <summary>Options of <see cref="DatasetPreprocessor.Run"/> (the <c>c3d preprocess</c> command).</summary>
+public sealed record PreprocessOptions
+{
+    /// <summary>Input: <c>&lt;VideosDir&gt;/&lt;class&gt;/&lt;video&gt;</c>.</summary>
+    public required string VideosDir { get; init; }
+    /// <summary>Output: <c>{train,val,test}/&lt;class&gt;/&lt;video&gt;/00001.jpg …</c>, labels.txt, manifest.json.</summary>
+    public required string OutDir { get; init; }
+
+    public SplitMethod Split { get; init; } = SplitMethod.Random;
+    public long Seed { get; init; } = 42;
+    public double TestFraction { get; init; } = 0.2;
+    public double ValFraction { get; init; } = 0.2;
+    /// <summary>Folder with the official lists (<see cref="SplitMethod.Official"/> only).</summary>
+    public string? SplitDir { get; init; }
+    public int SplitIndex { get; init; } = 1;
+
+    public int FrameStep { get; init; } = FrameStepRule.DefaultStep;
+    public int ClipLength { get; init; } = 16;
+    public int Width { get; init; } = 171;
+    public int Height { get; init; } = 128;
+    public int JpegQuality { get; init; } = 95;
+    /// <summary>Videos giving fewer extracted frames are skipped (0: keep them all, marking those under a clip "short").</summary>
+    public int MinFrames { get; init; }
+
+    /// <summary>Decode Motion-JPEG videos' kept frames only, with libjpeg-turbo (see <see cref="FrameExtractionSettings.MotionJpegShortcut"/>).</summary>
+    public bool MotionJpegShortcut { get; init; } = true;
+
+    /// <summary>Videos processed in parallel; the output does not depend on it.</summary>
+    public int Jobs { get; init; } = Environment.ProcessorCount;
+    /// <summary>Replace an output made with different options instead of refusing.</summary>
+    public bool Overwrite { get; init; }
+
+    public SplitFractions Fractions => new(TestFraction, ValFraction);
+
+    internal void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(VideosDir)) throw new ArgumentException("an input folder (--videos) is required");
+        if (string.IsNullOrWhiteSpace(OutDir)) throw new ArgumentException("an output folder (--out) is required");
+        Fractions.Validate();
+        if (Split == SplitMethod.Official && string.IsNullOrWhiteSpace(SplitDir))
+            throw new ArgumentException("--split official needs --split-dir (the folder with the official lists)");
+        if (SplitIndex is < 1 or > 3) throw new ArgumentException($"--split-index must be 1, 2 or 3, got {SplitIndex}");
+        if (FrameStep < 1) throw new ArgumentException($"--frame-step must be at least 1, got {FrameStep}");
+        if (ClipLength < 1) throw new ArgumentException($"clip length must be at least 1, got {ClipLength}");
+        if (Width < 1 || Height < 1) throw new ArgumentException($"frame size must be positive, got {Width}x{Height}");
+        if (JpegQuality is < 1 or > 100) throw new ArgumentException($"--jpeg-quality must be in 1..100, got {JpegQuality}");
+        if (MinFrames < 0) throw new ArgumentException($"--min-frames must be 0 or more, got {MinFrames}");
+        if (Jobs < 1) throw new ArgumentException($"--jobs must be at least 1, got {Jobs}");
+        string videos = Path.GetFullPath(VideosDir), output = Path.GetFullPath(OutDir);
+        if (IsInside(output, videos) || IsInside(videos, output))
+            throw new ArgumentException($"--out ({output}) and --videos ({videos}) must not contain each other");
+    }
+
+    private static bool IsInside(string path, string folder)
+    {
+        string a = Path.TrimEndingDirectorySeparator(path), b = Path.TrimEndingDirectorySeparator(folder);
+        return a == b || a.StartsWith(b + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+    }
+
+    /// <summary>The options that decide the output; a re-run must match them to resume.</summary>
+    internal ManifestOptions ForManifest() => new()
+    {
+        Videos = Path.TrimEndingDirectorySeparator(Path.GetFullPath(VideosDir)),
+        Split = Split.ToString().ToLowerInvariant(),
+        Seed = Seed,
+        TestFraction = Split == SplitMethod.Official ? null : TestFraction,
+        ValFraction = ValFraction,
+        SplitDir = Split == SplitMethod.Official ? Path.TrimEndingDirectorySeparator(Path.GetFullPath(SplitDir!)) : null,
+        SplitIndex = Split == SplitMethod.Official ? SplitIndex : null,
+        FrameStep = FrameStep,
+        ClipLength = ClipLength,
+        Width = Width,
+        Height = Height,
+        JpegQuality = JpegQuality,
+        MinFrames = MinFrames,
+        Decoder = MotionJpegShortcut ? "auto" : "ffmpeg",
+    };
+
+    internal FrameExtractionSettings ForExtraction() => new()
+    {
+        InitialStep = FrameStep,
+        ClipLength = ClipLength,
+        Width = Width,
+        Height = Height,
+        JpegQuality = JpegQuality,
+        MotionJpegShortcut = MotionJpegShortcut,
+        // Parallel videos each decode on one thread; a single job lets FFmpeg use its own threads.
+        DecoderThreads = Jobs > 1 ? 1 : 0,
+    };
+}

@@ -1,0 +1,34 @@
+namespace C3dNet.Datasets.Synthetic;
+
+/// <summary>How a class moves its shape; each kind has a forward class and its time-reversed twin.</summary>
+public enum MotionKind { TranslateX, TranslateY, Rotate, Scale }
+
+/// <summary>
+/// A generated action class. <see cref="Reversed"/> classes are rendered forward and written in
+/// reverse frame order, so the two classes of a pair have the same frames and differ only in time.
+/// </summary>
+public sealed record MotionClass(string Name, MotionKind Kind, bool Reversed);
+
+public static class MotionClasses
+{
+    /// <summary>All classes in the order <c>--classes N</c> takes them (pairs stay together).</summary>
+    public static readonly IReadOnlyList<MotionClass> All =
+    [
+        new("MoveLeft", MotionKind.TranslateX, Reversed: true),
+        new("MoveRight", MotionKind.TranslateX, Reversed: false),
+        new("MoveUp", MotionKind.TranslateY, Reversed: true),
+        new("MoveDown", MotionKind.TranslateY, Reversed: false),
+        new("RotateClockwise", MotionKind.Rotate, Reversed: false),
+        new("RotateCounterClockwise", MotionKind.Rotate, Reversed: true),
+        new("Grow", MotionKind.Scale, Reversed: false),
+        new("Shrink", MotionKind.Scale, Reversed: true),
+    ];
+
+    /// <summary>The first <paramref name="count"/> classes.</summary>
+    public static IReadOnlyList<MotionClass> First(int count)
+    {
+        if (count < 1 || count > All.Count)
+            throw new ArgumentOutOfRangeException(nameof(count), $"the generator has {All.Count} classes; asked for {count}");
+        return All.Take(count).ToList();
+    }
+}

@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Text.Json;
+using C3dNet.Datasets;
+using C3dNet.Tests.Support;
+
+namespace C3dNet.Tests.Datasets;
+
+/// <summary>A generated dataset and its clean preprocessing, shared by the tests that interrupt the real CLI.</summary>
+public sealed class InterruptFixture : IDisposable
+{
+    private readonly TempDir dir = new();
+    public string Videos => dir.File("videos");
+    public string Clean => dir.File("clean");
+    public int VideoCount { get; }
+
+    public InterruptFixture()
+    {
+        // Enough work (40 videos of 150 frames) that one job takes a few seconds: the kill lands mid-run.
+        VideoCount = TestVideos.Generate(Videos, classes: 4, videosPerClass: 10, frames: 150, width: 96, height: 72).Videos.Count;
+        DatasetPreprocessor.Run(new PreprocessOptions { VideosDir = Videos, OutDir = Clean });
+    }
+
+    public string NewOutput() => Directory.CreateTempSubdirectory("c3d-test-out-").FullName;
+
+    public void Dispose() => dir.Dispose();
+}
+
+public class PreprocessCliTests(InterruptFixture data) : IClassFixture<InterruptFixture>
+{
+    private static Process Start(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "c3d.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["COLUMNS"] = "200";
+        return Process.Start(psi)!;
+    }
+
+    /// <summary>Waits until the run's manifest records at least one finished video (the manifest is saved every half second).</summary>
+    private static void WaitForFirstVideo(Process process, string output)
+    {
+        var clock = Stopwatch.StartNew();
+        string manifest = Path.Combine(output, PreprocessManifest.FileName);
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            Assert.False(process.HasExited, "the run ended before it could be interrupted");
+            if (File.Exists(manifest) && PreprocessManifest.Load(manifest).Videos.Any(v => v.Status == VideoStatus.Done)) return;
+            Thread.Sleep(5);
+        }
+        Assert.Fail("no video finished within 60 s");
+    }
+
+    private static JsonElement Summary(string stdout) => JsonDocument.Parse(stdout).RootElement;
+
+    /// <summary>Console text with Spectre's line wrapping undone.</summary>
+    private static string Flat(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ");
+
+    [Fact]
+    public void A_run_killed_mid_way_is_completed_by_the_next_run_exactly_as_a_clean_run()
+    {
+        string output = data.NewOutput();
+        try
+        {
+            using (var run = Start("preprocess", "--videos", data.Videos, "--out", output, "--jobs", "1"))
+            {
+                WaitForFirstVideo(run, output);
+                run.Kill(entireProcessTree: true); // SIGKILL: no cleanup code runs
+                run.WaitForExit();
+            }
+            var afterKill = OutputTree.Videos(output);
+            Assert.Contains(afterKill, v => v.Status == VideoStatus.Pending);
+
+            var (code, stdout, stderr) = CliRunner.Run("preprocess", "--videos", data.Videos, "--out", output, "--json");
+            Assert.True(code == 0, stderr + stdout);
+            var summary = Summary(stdout);
+            Assert.True(summary.GetProperty("resumed").GetInt32() >= 1);
+            Assert.Equal(data.VideoCount, summary.GetProperty("resumed").GetInt32() + summary.GetProperty("processed").GetInt32());
+            Assert.Empty(OutputTree.TempFolders(output));
+            OutputTree.AssertSame(data.Clean, output);
+        }
+        finally { Directory.Delete(output, recursive: true); }
+    }
+
+    [Fact]
+    public void Ctrl_c_stops_between_videos_with_exit_130_and_a_rerun_completes()
+    {
+        string output = data.NewOutput();
+        try
+        {
+            using (var run = Start("preprocess", "--videos", data.Videos, "--out", output, "--jobs", "1"))
+            {
+                WaitForFirstVideo(run, output);
+                using (var signal = Process.Start("kill", ["-INT", run.Id.ToString()])) signal.WaitForExit();
+                string stdout = run.StandardOutput.ReadToEnd();
+                run.WaitForExit();
+                Assert.Equal(130, run.ExitCode);
+                Assert.Contains("run the same command again", Flat(stdout));
+            }
+            var stopped = OutputTree.Videos(output);
+            Assert.Contains(stopped, v => v.Status == VideoStatus.Pending);
+            Assert.All(stopped.Where(v => v.Status == VideoStatus.Done),
+                v => Assert.Equal(v.FramesWritten, Directory.GetFiles(Path.Combine(output, v.Folder!)).Length));
+            Assert.Empty(OutputTree.TempFolders(output));
+
+            var (code, _, stderr) = CliRunner.Run("preprocess", "--videos", data.Videos, "--out", output);
+            Assert.True(code == 0, stderr);
+            OutputTree.AssertSame(data.Clean, output);
+        }
+        finally { Directory.Delete(output, recursive: true); }
+    }
+
+    [Fact]
+    public void Exit_codes_messages_strict_and_json()
+    {
+        using var dir = new TempDir();
+        var (code, stdout, _) = CliRunner.Run("preprocess", "--videos", dir.File("nothing"), "--out", dir.File("out"));
+        Assert.Equal((1, true), (code, Flat(stdout).Contains("input folder not found")));
+
+        Directory.CreateDirectory(dir.File("empty/NoVideos"));
+        (code, stdout, _) = CliRunner.Run("preprocess", "--videos", dir.File("empty"), "--out", dir.File("out"));
+        Assert.Equal((1, true), (code, Flat(stdout).Contains("no class folders with videos")));
+
+        TestVideos.WriteCounting(dir.File("videos/A/good one.avi"), 20);
+        File.WriteAllText(dir.File("videos/A/broken.avi"), "not a video");
+        (code, stdout, _) = CliRunner.Run("preprocess", "--videos", dir.File("videos"), "--out", dir.File("out"), "--json");
+        Assert.Equal(0, code);
+        var summary = Summary(stdout);
+        Assert.Equal((1, 1), (summary.GetProperty("processed").GetInt32() - summary.GetProperty("failed").GetInt32(), summary.GetProperty("failed").GetInt32()));
+        Assert.Contains("broken.avi", summary.GetProperty("failures")[0].GetProperty("path").GetString());
+
+        (code, stdout, _) = CliRunner.Run("preprocess", "--videos", dir.File("videos"), "--out", dir.File("out"), "--strict");
+        Assert.Equal(1, code);
+        Assert.Contains("--strict: 1 failed videos", Flat(stdout));
+
+        (code, stdout, _) = CliRunner.Run("preprocess", "--videos", dir.File("videos"), "--out", dir.File("out"), "--frame-step", "2");
+        Assert.Equal(1, code);
+        Assert.Contains("frame_step: 4 → 2", Flat(stdout));
+    }
+
+    [Fact]
+    public void Generate_data_writes_the_ucf101_layout()
+    {
+        using var dir = new TempDir();
+        var (code, stdout, stderr) = CliRunner.Run("generate-data", "--out", dir.Path, "--classes", "2", "--videos-per-class", "2", "--frames", "10",
+                                                   "--width", "64", "--height", "48", "--seed", "3", "--json");
+        Assert.True(code == 0, stderr + stdout);
+        var json = Summary(stdout);
+        Assert.Equal(["MoveLeft", "MoveRight"], json.GetProperty("classes").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(4, json.GetProperty("videos").GetArrayLength());
+        Assert.True(File.Exists(Path.Combine(dir.Path, "MoveRight", "v_MoveRight_g01_c02.avi")));
+    }
+}
