@@ -37,4 +37,11 @@ internal static class ConsoleUi
         foreach (var r in rows) table.AddRow(r.Select(Markup.Escape).ToArray());
         AnsiConsole.Write(table);
     }
+
+    /// <summary>Sends messages and tables to stderr, keeping stdout for machine-readable output (--json, --csv).</summary>
+    public static void MessagesToStderr() =>
+        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+
+    /// <summary>Writes text to stdout unstyled (CSV).</summary>
+    public static void WriteText(string text) => Console.Out.Write(text);
 }
