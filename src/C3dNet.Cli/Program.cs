@@ -7,6 +7,8 @@ var root = new RootCommand("c3d: video action recognition with C3D (3D ConvNets)
     PreprocessCommand.Create(),
     InitCommand.Create(),
     InfoCommand.Create(),
+    PredictCommand.Create(),
+    FeaturesCommand.Create(),
     BenchCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

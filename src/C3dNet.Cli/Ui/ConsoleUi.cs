@@ -44,6 +44,13 @@ internal static class ConsoleUi
         if (!show) return work(null);
         return AnsiConsole.Status().Start(title, ctx => work(new SyncProgress<string>(s => ctx.Status($"{title}: {s}"))));
     }
+
+    /// <summary>Sends messages and tables to stderr, keeping stdout for machine-readable output (--json, --csv).</summary>
+    public static void MessagesToStderr() =>
+        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+
+    /// <summary>Writes text to stdout unstyled (CSV).</summary>
+    public static void WriteText(string text) => Console.Out.Write(text);
 }
 
 /// <summary>An IProgress that reports on the calling thread (Progress&lt;T&gt; posts to the thread pool, out of order).</summary>

@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Globalization;
+using C3dNet.Checkpoints;
+using C3dNet.Cli.Ui;
+using C3dNet.Inference;
+using C3dNet.Runtime;
+using C3dNet.Video;
+using OpenCvSharp;
+
+namespace C3dNet.Cli.Commands;
+
+/// <summary>
+/// `c3d features INPUT... (--checkpoint FILE | --pretrained FILE) --out DIR`: C3D fc6/fc7 features per
+/// clip and per video as .npy files plus index.json.
+/// </summary>
+internal static class FeaturesCommand
+{
+    private sealed record Args(string[] Inputs, string? Checkpoint, string? Pretrained, string Layer, int Stride, int? FrameStep,
+        int BatchSize, string Out, string Precision, string Device, double? Fps);
+
+    public static Command Create()
+    {
+        var inputs = new Argument<string[]>("inputs") { Description = "Video files, frame folders (00001.jpg …) or glob patterns", Arity = ArgumentArity.OneOrMore };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "A C3D checkpoint (.pth.tar)" };
+        var pretrained = new Option<string?>("--pretrained") { Description = "Sports-1M C3D weights (c3d-pretrained.pth; no fc8 needed)" };
+        var layer = new Option<string>("--layer") { Description = "fc6 or fc7 (after ReLU)", DefaultValueFactory = _ => "fc6" };
+        layer.AcceptOnlyFromAmong(FeatureExtractor.Layers);
+        var stride = new Option<int>("--stride") { Description = "Sampled frames between clip starts (16: clips do not overlap)", DefaultValueFactory = _ => 16 };
+        var frameStep = new Option<int?>("--frame-step") { Description = "Keep every k-th video frame (default: the checkpoint's)" };
+        var batch = new Option<int>("--batch-size") { Description = "Clips per forward pass", DefaultValueFactory = _ => 4 };
+        var outDir = new Option<string>("--out") { Description = "Folder for the .npy files and index.json", Required = true };
+        var precision = new Option<string>("--precision") { Description = "fp32 or bf16", DefaultValueFactory = _ => "fp32" };
+        precision.AcceptOnlyFromAmong(InferencePrecisions.Choices);
+        var device = new Option<string>("--device") { Description = "auto, cpu or cuda", DefaultValueFactory = _ => "auto" };
+        device.AcceptOnlyFromAmong(DeviceSelector.Choices);
+        var fps = new Option<double?>("--fps") { Description = "Frame rate of frame folders (recorded in index.json)" };
+        var command = new Command("features", "Extract C3D fc6/fc7 features per clip and per video (.npy)")
+        {
+            inputs, checkpoint, pretrained, layer, stride, frameStep, batch, outDir, precision, device, fps,
+        };
+        command.SetAction((parse, cancel) => Task.FromResult(CommandRunner.Run(() => Execute(new Args(
+            parse.GetValue(inputs) ?? [], parse.GetValue(checkpoint), parse.GetValue(pretrained), parse.GetValue(layer)!, parse.GetValue(stride),
+            parse.GetValue(frameStep), parse.GetValue(batch), parse.GetValue(outDir)!, parse.GetValue(precision)!, parse.GetValue(device)!,
+            parse.GetValue(fps)), cancel), needsOpenCv: true)));
+        return command;
+    }
+
+    private static int Execute(Args a, CancellationToken cancel)
+    {
+        if ((a.Checkpoint is null) == (a.Pretrained is null)) throw new ArgumentException("give one of --checkpoint FILE and --pretrained FILE");
+        if (a.BatchSize < 1) throw new ArgumentException($"--batch-size must be at least 1, got {a.BatchSize}");
+        string weights = (a.Checkpoint ?? a.Pretrained)!;
+        var device = DeviceSelector.Resolve(a.Device);
+        using var checkpoint = C3dCheckpoint.Load(weights);
+        if (a.Pretrained is not null && checkpoint.Kind != CheckpointKind.Pretrained)
+            ConsoleUi.Warning($"{weights}: is a training checkpoint, not Sports-1M weights; using it as such");
+        using var model = ClipModel.FromCheckpoint(checkpoint, weights, device, InferencePrecisions.Parse(a.Precision));
+        var settings = SamplingSettings.For(model.Config, a.Stride, a.FrameStep, a.Fps);
+        var extractor = new FeatureExtractor(model, settings, a.BatchSize, a.Layer);
+        Directory.CreateDirectory(a.Out);
+
+        var items = InputPaths.Expand(a.Inputs);
+        var names = OutputNames.Unique(items.Select(i => i.Path));
+        var entries = new List<FeatureEntry>();
+        var failures = new List<FeatureFailure>();
+        for (int i = 0; i < items.Count; i++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            try
+            {
+                var run = extractor.Extract(items[i], null, cancel);
+                foreach (var w in run.Warnings) ConsoleUi.Warning(w);
+                entries.Add(extractor.Save(run, a.Out, names[i]));
+            }
+            catch (Exception e) when (e is VideoReadException or InvalidDataException or IOException or UnauthorizedAccessException or OpenCVException)
+            {
+                ConsoleUi.Error(e.Message);
+                failures.Add(new FeatureFailure(items[i].Path, e.Message));
+            }
+        }
+        new FeatureIndex(a.Layer, model.Config.FcWidth, weights, model.Config.ClipLength, a.Stride, entries, failures).Save(a.Out);
+        ConsoleUi.Table($"{a.Layer} features ({model.Config.FcWidth} wide) in {a.Out}", ["input", "clips", "clips file", "video file"],
+            entries.Select(e => new[] { e.Input, e.Clips.ToString(CultureInfo.InvariantCulture), e.ClipsFile, e.VideoFile }));
+        if (failures.Count > 0) ConsoleUi.Warning($"{failures.Count} of {items.Count} inputs failed (listed under \"failed\" in {FeatureIndex.FileName})");
+        return entries.Count > 0 ? CommandRunner.Ok : CommandRunner.Failed;
+    }
+}

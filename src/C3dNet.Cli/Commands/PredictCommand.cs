@@ -1,0 +1,160 @@
+using System.CommandLine;
+using System.Globalization;
+using C3dNet.Checkpoints;
+using C3dNet.Cli.Ui;
+using C3dNet.Inference;
+using C3dNet.Runtime;
+using C3dNet.Video;
+using OpenCvSharp;
+
+namespace C3dNet.Cli.Commands;
+
+/// <summary>
+/// `c3d predict INPUT... --checkpoint FILE`: the action over time in videos and frame folders
+/// (table, --json or --csv), annotated videos (--out/--out-dir), and live streams (--live).
+/// </summary>
+internal static class PredictCommand
+{
+    private sealed record Args(
+        string[] Inputs, string Checkpoint, string? Labels, int Stride, int? FrameStep, int TopK, int BatchSize,
+        bool Json, bool Csv, string? Out, string? OutDir, string Precision, string Device, string? Live, double? Fps);
+
+    public static Command Create()
+    {
+        var inputs = new Argument<string[]>("inputs") { Description = "Video files, frame folders (00001.jpg …) or glob patterns", Arity = ArgumentArity.ZeroOrMore };
+        var checkpoint = new Option<string>("--checkpoint") { Description = "A trained C3D checkpoint (.pth.tar, ours or the reference's)", Required = true };
+        var labels = new Option<string?>("--labels") { Description = "Class list ('1 ClassName' lines) for checkpoints that store none" };
+        var stride = new Option<int>("--stride") { Description = "Sampled frames between window starts", DefaultValueFactory = _ => 8 };
+        var frameStep = new Option<int?>("--frame-step") { Description = "Keep every k-th video frame (default: the checkpoint's, as in training)" };
+        var topK = new Option<int>("--top-k") { Description = "Classes listed per window and per video", DefaultValueFactory = _ => 5 };
+        var batch = new Option<int>("--batch-size") { Description = "Clips per forward pass", DefaultValueFactory = _ => 4 };
+        var json = new Option<bool>("--json") { Description = "Print JSON (schema in the README) instead of tables" };
+        var csv = new Option<bool>("--csv") { Description = "Print the windows as CSV instead of tables" };
+        var outFile = new Option<string?>("--out") { Description = "Write the annotated video here (one input; .mp4, .avi or .mkv)" };
+        var outDir = new Option<string?>("--out-dir") { Description = "Write an annotated video per input into this folder" };
+        var precision = new Option<string>("--precision") { Description = "fp32 or bf16 (cast module and input)", DefaultValueFactory = _ => "fp32" };
+        precision.AcceptOnlyFromAmong(InferencePrecisions.Choices);
+        var device = new Option<string>("--device") { Description = "auto, cpu or cuda", DefaultValueFactory = _ => "auto" };
+        device.AcceptOnlyFromAmong(DeviceSelector.Choices);
+        var live = new Option<string?>("--live") { Description = "Camera index (0) or stream URL: rolling window, prints label changes until Ctrl-C or the end" };
+        var fps = new Option<double?>("--fps") { Description = "Frame rate of frame folders, for times in seconds" };
+        var command = new Command("predict", "Recognise the action in videos over time")
+        {
+            inputs, checkpoint, labels, stride, frameStep, topK, batch, json, csv, outFile, outDir, precision, device, live, fps,
+        };
+        command.SetAction((parse, cancel) => Task.FromResult(CommandRunner.Run(() => Execute(new Args(
+            parse.GetValue(inputs) ?? [], parse.GetValue(checkpoint)!, parse.GetValue(labels), parse.GetValue(stride), parse.GetValue(frameStep),
+            parse.GetValue(topK), parse.GetValue(batch), parse.GetValue(json), parse.GetValue(csv), parse.GetValue(outFile), parse.GetValue(outDir),
+            parse.GetValue(precision)!, parse.GetValue(device)!, parse.GetValue(live), parse.GetValue(fps)), cancel), needsOpenCv: true)));
+        return command;
+    }
+
+    private static int Execute(Args a, CancellationToken cancel)
+    {
+        if (a.Json && a.Csv) throw new ArgumentException("choose one of --json and --csv");
+        if (a.Json || a.Csv) ConsoleUi.MessagesToStderr();
+        if (a.Out is not null && a.OutDir is not null) throw new ArgumentException("choose one of --out (one input) and --out-dir");
+        if (a.TopK < 1) throw new ArgumentException($"--top-k must be at least 1, got {a.TopK}");
+        if (a.BatchSize < 1) throw new ArgumentException($"--batch-size must be at least 1, got {a.BatchSize}");
+        if (a.Live is not null && a.Inputs.Length > 0) throw new ArgumentException("--live takes its source itself; give no other inputs");
+        if (a.Live is null && a.Inputs.Length == 0) throw new ArgumentException("no input: give video files, frame folders or patterns, or --live SOURCE");
+        if (a.Out is not null) AnnotatedVideo.CodecFor(a.Out);
+
+        var device = DeviceSelector.Resolve(a.Device);
+        using var checkpoint = C3dCheckpoint.Load(a.Checkpoint);
+        if (checkpoint.Kind == CheckpointKind.Pretrained)
+            throw new CheckpointException(a.Checkpoint, "holds Sports-1M pretrained weights without a classifier for your classes; fine-tune it with `c3d train`, or use `c3d features`");
+        var names = ModelLoading.ClassNames(checkpoint, a.Checkpoint, a.Labels);
+        using var model = ClipModel.FromCheckpoint(checkpoint, a.Checkpoint, device, InferencePrecisions.Parse(a.Precision));
+        var settings = SamplingSettings.For(model.Config, a.Stride, a.FrameStep, a.Fps);
+        int k = Math.Min(a.TopK, names.Count);
+
+        if (a.Live is not null) return Live(a, model, settings, names, cancel);
+
+        var items = InputPaths.Expand(a.Inputs);
+        if (a.Out is not null && items.Count > 1) throw new ArgumentException($"--out takes one input, {items.Count} were given; use --out-dir");
+        var outNames = OutputNames.Unique(items.Select(i => i.Path));
+        if (a.FrameStep is not null && items.Any(i => i.Kind == InputKind.FrameFolder))
+            ConsoleUi.Warning("frame folders are used as they are (already sampled); --frame-step applies to videos only");
+
+        var predictor = new Predictor(model, settings, a.BatchSize);
+        var reports = new List<InputReport>();
+        for (int i = 0; i < items.Count; i++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var item = items[i];
+            try
+            {
+                var prediction = predictor.Predict(item, null, cancel);
+                foreach (var w in prediction.Run.Warnings) ConsoleUi.Warning(w);
+                var report = PredictionReport.ForInput(prediction, names, k);
+                reports.Add(report);
+                if (!a.Json && !a.Csv) ShowTables(report, prediction);
+                ConsoleUi.Info(Speed(prediction.Run));
+                string? annotated = a.Out ?? (a.OutDir is null ? null : Path.Combine(a.OutDir, outNames[i] + ".annotated" + OutputNames.AnnotatedExtension(item.Path)));
+                if (annotated is not null)
+                {
+                    AnnotatedVideo.Write(prediction, annotated, names, cancel);
+                    ConsoleUi.Info($"annotated video: {annotated}");
+                }
+            }
+            catch (Exception e) when (e is VideoReadException or InvalidDataException or IOException or UnauthorizedAccessException
+                                          or OpenCVException or CheckpointException)
+            {
+                ConsoleUi.Error(e.Message);
+            }
+        }
+        if (a.Json) ConsoleUi.WriteJson(new PredictionReport(reports));
+        if (a.Csv)
+        {
+            var text = new StringWriter(CultureInfo.InvariantCulture);
+            PredictionCsv.Write(text, reports, k);
+            ConsoleUi.WriteText(text.ToString());
+        }
+        if (reports.Count < items.Count)
+            ConsoleUi.Warning($"{items.Count - reports.Count} of {items.Count} inputs failed");
+        return reports.Count > 0 ? CommandRunner.Ok : CommandRunner.Failed;
+    }
+
+    private static void ShowTables(InputReport report, Prediction prediction)
+    {
+        var run = prediction.Run;
+        string F(double? s) => s is { } v ? v.ToString("0.00", CultureInfo.InvariantCulture) : "-";
+        ConsoleUi.Table($"{run.Input}: {run.Windows.Count} windows (frame step {run.FrameStep})",
+            ["#", "frames", "seconds", "top-1", "prob", "next"],
+            report.Windows.Select((w, i) => new[]
+            {
+                i.ToString(CultureInfo.InvariantCulture), $"{w.StartFrame}-{w.EndFrame}", $"{F(w.StartSeconds)}-{F(w.EndSeconds)}",
+                w.Top[0].Label, w.Top[0].Prob.ToString("0.000", CultureInfo.InvariantCulture),
+                string.Join(", ", w.Top.Skip(1).Select(s => $"{s.Label} {s.Prob.ToString("0.000", CultureInfo.InvariantCulture)}")),
+            }));
+        ConsoleUi.Table($"{run.Input}: whole video (mean over {run.Windows.Count} windows)", ["rank", "index", "label", "prob"],
+            report.Video.Top.Select((s, r) => new[]
+            {
+                (r + 1).ToString(CultureInfo.InvariantCulture), s.Index.ToString(CultureInfo.InvariantCulture), s.Label,
+                s.Prob.ToString("0.000", CultureInfo.InvariantCulture),
+            }));
+    }
+
+    private static string Speed(InputRun run)
+    {
+        double seconds = Math.Max(1e-6, run.Elapsed.TotalSeconds);
+        string realTime = run.DurationSeconds is { } d ? $", {d / seconds:0.00}x real time" : "";
+        return $"{run.Input}: {run.Windows.Count} windows from {run.SampledFrames} sampled of {run.SourceFrames} frames in {seconds:0.00} s ({run.Windows.Count / seconds:0.00} clips/s{realTime})";
+    }
+
+    private static int Live(Args a, ClipModel model, SamplingSettings settings, IReadOnlyList<string> names, CancellationToken cancel)
+    {
+        if (a.Json || a.Csv || a.OutDir is not null) throw new ArgumentException("--live prints label changes as they happen; --json, --csv and --out-dir apply to files (use --out for a video)");
+        using var stream = VideoReader.OpenStream(a.Live!);
+        ConsoleUi.Info($"live: {a.Live} ({stream.Width}x{stream.Height}, {stream.Fps:0.##} fps, frame step {settings.FrameStep}, stride {settings.Stride}); Ctrl-C stops");
+        var summary = LivePredictor.Run(stream, model, settings, names, change =>
+        {
+            string at = change.Seconds is { } s ? $"{s:0.00} s" : $"frame {change.Frame}";
+            ConsoleUi.Info($"{at}: {change.Label} ({change.Prob:0.000})");
+        }, a.Out, cancel);
+        ConsoleUi.Info($"live: {(summary.Cancelled ? "stopped" : "stream ended")} after {summary.Frames} frames, {summary.Windows} windows, {summary.Changes} label changes");
+        if (a.Out is not null && summary.Frames > 0) ConsoleUi.Info($"annotated video: {a.Out}");
+        return CommandRunner.Ok;
+    }
+}

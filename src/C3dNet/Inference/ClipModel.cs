@@ -1,0 +1,71 @@
+using C3dNet.Checkpoints;
+using C3dNet.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace C3dNet.Inference;
+
+/// <summary>
+/// A C3D ready for inference: weights loaded, eval mode, on its device, in its precision. Takes
+/// batches laid out by <see cref="Datasets.ClipTensor"/> and returns float32 results per clip.
+/// </summary>
+public sealed class ClipModel : IDisposable
+{
+    public C3D Network { get; }
+    public C3dConfig Config => Network.Config;
+    public Device Device { get; }
+    public InferencePrecision Precision { get; }
+    public int ClipFloats => Datasets.ClipTensor.Length(Config.ClipLength, Config.CropSize);
+
+    public ClipModel(C3D network, Device device, InferencePrecision precision)
+    {
+        Network = network;
+        Device = device;
+        Precision = precision;
+        network.eval();
+        network.to(device);
+        if (precision == InferencePrecision.Bf16) network.to(ScalarType.BFloat16);
+    }
+
+    /// <summary>Builds the network the checkpoint describes and loads its weights (Sports-1M files fill conv1–fc7).</summary>
+    public static ClipModel FromCheckpoint(C3dCheckpoint checkpoint, string sourceName, Device device, InferencePrecision precision)
+    {
+        var network = new C3D(checkpoint.ModelConfig);
+        try
+        {
+            checkpoint.LoadInto(network, sourceName);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+        return new ClipModel(network, device, precision);
+    }
+
+    /// <summary>Softmax class probabilities for the first <paramref name="clips"/> clips of <paramref name="batch"/>.</summary>
+    public float[][] Probabilities(float[] batch, int clips) =>
+        Run(batch, clips, x => nn.functional.softmax(Network.forward(x).to_type(ScalarType.Float32), 1));
+
+    /// <summary>fc6 or fc7 activations after ReLU, as the C3D feature tool stores them.</summary>
+    public float[][] Features(float[] batch, int clips, string layer) =>
+        Run(batch, clips, x => Network.Features(x, layer).to_type(ScalarType.Float32));
+
+    private float[][] Run(float[] batch, int clips, Func<Tensor, Tensor> compute)
+    {
+        if (clips < 1 || clips * ClipFloats > batch.Length)
+            throw new ArgumentException($"batch holds {batch.Length / ClipFloats} clips, {clips} asked for");
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var shape = new long[] { clips, 3, Config.ClipLength, Config.CropSize, Config.CropSize };
+        var x = tensor(batch.AsMemory(0, clips * ClipFloats), shape);
+        x = x.to(Device);
+        if (Precision == InferencePrecision.Bf16) x = x.to_type(ScalarType.BFloat16);
+        var y = compute(x).cpu().contiguous();
+        var flat = y.data<float>().ToArray();
+        int width = (int)y.shape[1];
+        return Enumerable.Range(0, clips).Select(i => flat.AsSpan(i * width, width).ToArray()).ToArray();
+    }
+
+    public void Dispose() => Network.Dispose();
+}

@@ -1,0 +1,79 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace C3dNet.Inference;
+
+/// <summary>What one input's features are and where they were written (an entry of index.json).</summary>
+public sealed record FeatureEntry(
+    [property: JsonPropertyName("input")] string Input,
+    [property: JsonPropertyName("clips")] int Clips,
+    [property: JsonPropertyName("frame_step")] int FrameStep,
+    [property: JsonPropertyName("fps")] double? Fps,
+    [property: JsonPropertyName("clip_starts")] IReadOnlyList<int> ClipStarts,
+    [property: JsonPropertyName("clip_ends")] IReadOnlyList<int> ClipEnds,
+    [property: JsonPropertyName("clips_file")] string ClipsFile,
+    [property: JsonPropertyName("video_file")] string VideoFile);
+
+/// <summary>An input that gave no features, and why.</summary>
+public sealed record FeatureFailure(
+    [property: JsonPropertyName("input")] string Input,
+    [property: JsonPropertyName("error")] string Error);
+
+/// <summary>
+/// index.json of a features folder. clip_starts/clip_ends: first and last source frame (0-based,
+/// inclusive) of each clip, in the row order of clips_file ([clips, width] float32, after ReLU);
+/// video_file: [width] float32, the L2-normalised mean over the clips.
+/// </summary>
+public sealed record FeatureIndex(
+    [property: JsonPropertyName("layer")] string Layer,
+    [property: JsonPropertyName("width")] int Width,
+    [property: JsonPropertyName("weights")] string Weights,
+    [property: JsonPropertyName("clip_length")] int ClipLength,
+    [property: JsonPropertyName("stride")] int Stride,
+    [property: JsonPropertyName("inputs")] IReadOnlyList<FeatureEntry> Inputs,
+    [property: JsonPropertyName("failed")] IReadOnlyList<FeatureFailure> Failed)
+{
+    public const string FileName = "index.json";
+    private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
+
+    public void Save(string dir) => File.WriteAllText(Path.Combine(dir, FileName), JsonSerializer.Serialize(this, Options));
+    public static FeatureIndex Load(string dir) =>
+        JsonSerializer.Deserialize<FeatureIndex>(File.ReadAllText(Path.Combine(dir, FileName)), Options)
+        ?? throw new InvalidDataException($"{Path.Combine(dir, FileName)}: empty");
+}
+
+/// <summary>
+/// C3D features as the paper uses them: fc6 (or fc7) activations after ReLU for every clip, sampled
+/// like predict (stride 16 by default: non-overlapping clips), and per video the L2-normalised mean.
+/// </summary>
+public sealed class FeatureExtractor(ClipModel model, SamplingSettings settings, int batchSize, string layer)
+{
+    public static readonly string[] Layers = ["fc6", "fc7"];
+
+    public string Layer { get; } = Layers.Contains(layer) ? layer : throw new ArgumentException($"unknown feature layer '{layer}': use fc6 or fc7");
+
+    /// <summary>Per-clip features of one input ([clips][width]) with their windows.</summary>
+    public InputRun Extract(InputItem input, IProgress<int>? windowsDone = null, CancellationToken cancel = default) =>
+        WindowedInference.Run(input, model, settings, batchSize, (batch, n) => model.Features(batch, n, Layer), windowsDone, cancel);
+
+    /// <summary>The mean over clips, scaled to unit L2 norm (left as zeros if the mean is zero).</summary>
+    public static float[] NormalisedMean(IReadOnlyList<float[]> clips)
+    {
+        var mean = Predictor.Average(clips);
+        double norm = Math.Sqrt(mean.Sum(v => (double)v * v));
+        return norm > 0 ? mean.Select(v => (float)(v / norm)).ToArray() : mean;
+    }
+
+    /// <summary>Writes <c>NAME_LAYER.npy</c> ([clips, width]) and <c>NAME_LAYER_video.npy</c> ([width]) and returns the index entry.</summary>
+    public FeatureEntry Save(InputRun run, string outDir, string name)
+    {
+        int width = run.Windows[0].Values.Length;
+        var flat = new float[run.Windows.Count * width];
+        for (int i = 0; i < run.Windows.Count; i++) run.Windows[i].Values.CopyTo(flat, i * width);
+        string clipsFile = $"{name}_{Layer}.npy", videoFile = $"{name}_{Layer}_video.npy";
+        NpyFile.WriteFloat32(Path.Combine(outDir, clipsFile), flat, run.Windows.Count, width);
+        NpyFile.WriteFloat32(Path.Combine(outDir, videoFile), NormalisedMean(run.Windows.Select(w => w.Values).ToList()), width);
+        return new FeatureEntry(run.Input, run.Windows.Count, run.FrameStep, run.Fps,
+            run.Windows.Select(w => w.StartFrame).ToList(), run.Windows.Select(w => w.EndFrame).ToList(), clipsFile, videoFile);
+    }
+}

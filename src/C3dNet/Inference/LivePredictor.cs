@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using C3dNet.Video;
+using OpenCvSharp;
+
+namespace C3dNet.Inference;
+
+/// <summary>The top-1 label changed with the window ending at source frame <see cref="Frame"/>; <see cref="Seconds"/> = (Frame + 1) / fps, as end_s in predict.</summary>
+public sealed record LabelChange(int Frame, double? Seconds, int ClassIndex, string Label, float Prob);
+
+/// <summary>How a live run ended.</summary>
+public sealed record LiveSummary(int Frames, int Windows, int Changes, bool Cancelled, TimeSpan Elapsed);
+
+/// <summary>
+/// Recognition on a camera or stream: a rolling window of the last clip-length sampled frames, run
+/// every stride sampled frames, one clip at a time. Runs until the stream ends or the token is
+/// cancelled (which ends it cleanly: the annotated video is finished, not dropped). When the model is
+/// slower than a camera, the camera's driver drops frames and the labels lag; nothing queues up.
+/// </summary>
+public static class LivePredictor
+{
+    public static LiveSummary Run(VideoReader stream, ClipModel model, SamplingSettings settings, IReadOnlyList<string> classNames,
+        Action<LabelChange> onChange, string? outPath = null, CancellationToken cancel = default)
+    {
+        var clock = Stopwatch.StartNew();
+        double? fps = stream.Fps > 0 && double.IsFinite(stream.Fps) ? stream.Fps : null;
+        int frames = 0, windows = 0, changes = 0;
+        (int Index, float Prob)? current = null;
+        var batcher = new ClipBatcher<int>(1, model.Config, (buffer, ends) =>
+        {
+            var top = TopK.Of(model.Probabilities(buffer, 1)[0], 1)[0];
+            windows++;
+            bool changed = current is null || current.Value.Index != top.Index;
+            current = top;
+            if (!changed) return;
+            changes++;
+            onChange(new LabelChange(ends[0], fps is { } f ? (ends[0] + 1) / f : null, top.Index, classNames[top.Index], top.Prob));
+        });
+        using var windowStream = new WindowStream(settings.ClipLength, settings.Stride, emitTail: false);
+        VideoWriter? writer = null;
+        string? partial = outPath is null ? null : PartialPath(outPath);
+        bool cancelled = false;
+        try
+        {
+            int position = 0;
+            foreach (var (index, frame) in stream.Frames(null, cancel))
+            {
+                using (frame)
+                {
+                    frames++;
+                    if (index % settings.FrameStep == 0)
+                    {
+                        var small = new Mat();
+                        Cv2.Resize(frame, small, new Size(settings.ResizeWidth, settings.ResizeHeight), 0, 0, InterpolationFlags.Linear);
+                        windowStream.Push(new SampledFrame(position++, index, small),
+                            w => batcher.Add(w.Frames.Select(f => f.Frame).ToArray(), w.EndFrame));
+                    }
+                    if (partial is not null)
+                    {
+                        writer ??= OpenWriter(outPath!, partial, fps ?? AnnotatedVideo.DefaultFolderFps, frame.Size());
+                        if (current is { } c) Overlay.DrawLabel(frame, Overlay.Text(classNames[c.Index], c.Prob));
+                        writer.Write(frame);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            cancelled = true;
+        }
+        finally
+        {
+            writer?.Dispose();
+        }
+        if (writer is not null) File.Move(partial!, outPath!, overwrite: true);
+        return new LiveSummary(frames, windows, changes, cancelled, clock.Elapsed);
+    }
+
+    private static string PartialPath(string outPath)
+    {
+        AnnotatedVideo.CodecFor(outPath); // refuse an unknown extension before reading anything
+        string dir = Path.GetDirectoryName(Path.GetFullPath(outPath))!;
+        Directory.CreateDirectory(dir);
+        return Path.Combine(dir, $".{Path.GetFileNameWithoutExtension(outPath)}.partial{Path.GetExtension(outPath)}");
+    }
+
+    private static VideoWriter OpenWriter(string outPath, string partial, double fps, Size size)
+    {
+        var writer = new VideoWriter(partial, AnnotatedVideo.CodecFor(outPath), fps, size);
+        if (!writer.IsOpened())
+        {
+            writer.Dispose();
+            throw new IOException($"{outPath}: OpenCV cannot open a video writer for this file");
+        }
+        return writer;
+    }
+}

@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+
+namespace C3dNet.Inference;
+
+/// <summary>
+/// The stable JSON schema of <c>c3d predict --json</c>:
+/// <code>
+/// {"inputs": [{"input": PATH,
+///              "video":   {"top": [{"index", "label", "prob"}, …]},
+///              "windows": [{"start_frame", "end_frame", "start_s", "end_s", "top": [ … ]}, …]}]}
+/// </code>
+/// index: 0-based, in the order of the checkpoint's class list. start_frame/end_frame: first and last
+/// source frame (0-based, inclusive) the window's clip uses; start_s = start_frame / fps,
+/// end_s = (end_frame + 1) / fps; both null for frame folders without --fps. "top" lists the
+/// --top-k classes, most probable first; video.top ranks the mean of the windows' probabilities.
+/// </summary>
+public sealed record PredictionReport([property: JsonPropertyName("inputs")] IReadOnlyList<InputReport> Inputs)
+{
+    public static InputReport ForInput(Prediction p, IReadOnlyList<string> classNames, int topK) => new(
+        p.Run.Input,
+        new VideoReport(Top(p.VideoProbabilities, classNames, topK)),
+        p.Run.Windows.Select(w => new WindowReport(w.StartFrame, w.EndFrame,
+            Round(p.StartSeconds(w)), Round(p.EndSeconds(w)), Top(w.Values, classNames, topK))).ToList());
+
+    public static IReadOnlyList<ScoreReport> Top(float[] probabilities, IReadOnlyList<string> classNames, int k) =>
+        TopK.Of(probabilities, k).Select(t => new ScoreReport(t.Index, classNames[t.Index], t.Prob)).ToList();
+
+    private static double? Round(double? seconds) => seconds is { } s ? Math.Round(s, 4) : null;
+}
+
+public sealed record InputReport(
+    [property: JsonPropertyName("input")] string Input,
+    [property: JsonPropertyName("video")] VideoReport Video,
+    [property: JsonPropertyName("windows")] IReadOnlyList<WindowReport> Windows);
+
+public sealed record VideoReport([property: JsonPropertyName("top")] IReadOnlyList<ScoreReport> Top);
+
+public sealed record WindowReport(
+    [property: JsonPropertyName("start_frame")] int StartFrame,
+    [property: JsonPropertyName("end_frame")] int EndFrame,
+    [property: JsonPropertyName("start_s")] double? StartSeconds,
+    [property: JsonPropertyName("end_s")] double? EndSeconds,
+    [property: JsonPropertyName("top")] IReadOnlyList<ScoreReport> Top);
+
+public sealed record ScoreReport(
+    [property: JsonPropertyName("index")] int Index,
+    [property: JsonPropertyName("label")] string Label,
+    [property: JsonPropertyName("prob")] float Prob);
+
+/// <summary>
+/// Windows as CSV, one row per window:
+/// <c>input,window,start_frame,end_frame,start_s,end_s,top1_index,top1_label,top1_prob,…,topK_prob</c>.
+/// </summary>
+public static class PredictionCsv
+{
+    public static void Write(TextWriter writer, IReadOnlyList<InputReport> inputs, int topK)
+    {
+        var header = new List<string> { "input", "window", "start_frame", "end_frame", "start_s", "end_s" };
+        for (int r = 1; r <= topK; r++) header.AddRange([$"top{r}_index", $"top{r}_label", $"top{r}_prob"]);
+        writer.WriteLine(string.Join(',', header));
+        foreach (var input in inputs)
+            for (int w = 0; w < input.Windows.Count; w++)
+            {
+                var win = input.Windows[w];
+                var cells = new List<string> { Escape(input.Input), N(w), N(win.StartFrame), N(win.EndFrame), N(win.StartSeconds), N(win.EndSeconds) };
+                foreach (var s in win.Top) cells.AddRange([N(s.Index), Escape(s.Label), s.Prob.ToString("R", CultureInfo.InvariantCulture)]);
+                writer.WriteLine(string.Join(',', cells));
+            }
+    }
+
+    private static string N(int v) => v.ToString(CultureInfo.InvariantCulture);
+    private static string N(double? v) => v?.ToString("R", CultureInfo.InvariantCulture) ?? "";
+
+    /// <summary>RFC 4180 quoting for fields with commas, quotes or line breaks.</summary>
+    public static string Escape(string field) =>
+        field.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + field.Replace("\"", "\"\"") + "\"" : field;
+}

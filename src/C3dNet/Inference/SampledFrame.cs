@@ -1,0 +1,12 @@
+using OpenCvSharp;
+
+namespace C3dNet.Inference;
+
+/// <summary>
+/// One frame kept by the sampler, already resized to the model's frame size.
+/// <see cref="Position"/> counts sampled frames; <see cref="SourceIndex"/> is the frame number in the source (0-based).
+/// </summary>
+public sealed record SampledFrame(int Position, int SourceIndex, Mat Frame) : IDisposable
+{
+    public void Dispose() => Frame.Dispose();
+}

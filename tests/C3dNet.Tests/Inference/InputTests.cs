@@ -1,0 +1,48 @@
+using C3dNet.Inference;
+using C3dNet.Tests.Support;
+
+namespace C3dNet.Tests.Inference;
+
+public class InputTests
+{
+    [Fact]
+    public void Frame_folders_are_ordered_by_the_number_in_the_name()
+    {
+        using var dir = new TempDir();
+        // The reference writes '0000{i}.jpg': 000010.jpg sorts before 00002.jpg as text.
+        foreach (int i in new[] { 10, 2, 0, 1, 11, 9 }) File.WriteAllText(dir.File($"0000{i}.jpg"), "");
+        File.WriteAllText(dir.File("notes.txt"), "");
+        var names = FrameFolder.List(dir.Path).Select(Path.GetFileName);
+        Assert.Equal(["00000.jpg", "00001.jpg", "00002.jpg", "00009.jpg", "000010.jpg", "000011.jpg"], names);
+    }
+
+    [Fact]
+    public void Globs_expand_to_videos_and_frame_folders_and_say_what_is_missing()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.File("a/frames"));
+        File.WriteAllText(dir.File("a/frames/00001.jpg"), "");
+        Directory.CreateDirectory(dir.File("a/empty"));
+        File.WriteAllText(dir.File("a/v1.avi"), "x");
+        File.WriteAllText(dir.File("a/v2.avi"), "x");
+        File.WriteAllText(dir.File("a/v3.mp4"), "x");
+        Directory.CreateDirectory(dir.File("b/c"));
+        File.WriteAllText(dir.File("b/c/v4.avi"), "x");
+
+        var items = InputPaths.Expand([dir.File("a/*.avi"), dir.File("a/frames"), dir.File("**/*.avi"), dir.File("nope/*.avi"), dir.File("gone.avi"), dir.File("a/empty")]);
+        Assert.Equal([dir.File("a/v1.avi"), dir.File("a/v2.avi")], items.Take(2).Select(i => i.Path));
+        Assert.Equal((dir.File("a/frames"), InputKind.FrameFolder, (string?)null), (items[2].Path, items[2].Kind, items[2].Problem));
+        Assert.Equal([dir.File("a/v1.avi"), dir.File("a/v2.avi"), dir.File("b/c/v4.avi")], items.Skip(3).Take(3).Select(i => i.Path));
+        Assert.Contains("no file or folder matches", items[6].Problem);
+        Assert.Equal("file not found", items[7].Problem);
+        Assert.Contains("no frame images", items[8].Problem);
+    }
+
+    [Fact]
+    public void Output_names_stay_unique()
+    {
+        Assert.Equal(["v", "v_2", "w", "frames", "v_3"], OutputNames.Unique(["x/v.avi", "y/v.avi", "w.mp4", "z/frames/", "v.mkv"]));
+        Assert.Equal(".mp4", OutputNames.AnnotatedExtension("a/b.MP4"));
+        Assert.Equal(".avi", OutputNames.AnnotatedExtension("a/b.webm"));
+    }
+}
