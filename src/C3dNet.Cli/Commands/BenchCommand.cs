@@ -25,6 +25,9 @@ internal static class BenchCommand
             {
                 var c = new ComputeBenchmark(settings, status, cancel);
                 c.RunAll();
+                var p = new PipelineBenchmark(settings, status, cancel);
+                p.RunAll();
+                c.Results.AddRange(p.Results);
                 return c;
             });
             Report(MachineInfo.Current(), compute, asJson, parse.GetValue(quick));

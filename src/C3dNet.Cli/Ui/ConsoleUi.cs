@@ -1,4 +1,5 @@
 using System.Text.Json;
+using C3dNet.Runtime;
 using Spectre.Console;
 
 namespace C3dNet.Cli.Ui;
@@ -51,10 +52,4 @@ internal static class ConsoleUi
 
     /// <summary>Writes text to stdout unstyled (CSV).</summary>
     public static void WriteText(string text) => Console.Out.Write(text);
-}
-
-/// <summary>An IProgress that reports on the calling thread (Progress&lt;T&gt; posts to the thread pool, out of order).</summary>
-internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
 }

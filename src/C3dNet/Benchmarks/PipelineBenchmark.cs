@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using C3dNet.Checkpoints;
+using C3dNet.Datasets;
+using C3dNet.Datasets.Synthetic;
+using C3dNet.Inference;
+using C3dNet.Models;
+using static TorchSharp.torch;
+
+namespace C3dNet.Benchmarks;
+
+/// <summary>
+/// The pipeline side of `c3d bench`, on generated videos in a temporary folder: preprocessing
+/// videos/s and frames/s, and end-to-end predict (decode, sampling, inference) as a real-time factor.
+/// </summary>
+public sealed class PipelineBenchmark(BenchSettings settings, IProgress<string>? progress = null, CancellationToken cancel = default)
+{
+    public List<Measurement> Results { get; } = [];
+
+    public void RunAll()
+    {
+        string work = Directory.CreateTempSubdirectory("c3d-bench-").FullName;
+        try
+        {
+            Preprocess(work);
+            Predict(work);
+        }
+        finally { Directory.Delete(work, recursive: true); }
+    }
+
+    private void Preprocess(string work)
+    {
+        progress?.Report("preprocessing");
+        bool quick = settings.Model.WidthMultiplier < 1;
+        string videos = Path.Combine(work, "videos");
+        MotionVideoGenerator.Generate(new GeneratorOptions
+        {
+            OutDir = videos, Classes = 4, VideosPerClass = quick ? 2 : 10, Frames = 160, Width = 320, Height = 240, Seed = 1,
+        }, null, cancel);
+        var rates = new List<double>();
+        var frameRates = new List<double>();
+        for (int run = 0; run < (quick ? 1 : 3); run++)
+        {
+            string outDir = Path.Combine(work, $"frames{run}");
+            long start = Stopwatch.GetTimestamp();
+            var summary = DatasetPreprocessor.Run(new PreprocessOptions { VideosDir = videos, OutDir = outDir }, null, cancel);
+            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            int done = summary.Splits.Sum(s => s.Videos);
+            rates.Add(done / seconds);
+            frameRates.Add(summary.Splits.Sum(s => s.Frames) / seconds);
+            Directory.Delete(outDir, recursive: true);
+        }
+        Results.Add(RepeatedTimer.Summarise("preprocess_videos_per_s", "c3d preprocess, 320x240 MJPG videos of 160 frames", "videos/s", rates));
+        Results.Add(RepeatedTimer.Summarise("preprocess_frames_per_s", "c3d preprocess, frames written", "frames/s", frameRates));
+    }
+
+    private void Predict(string work)
+    {
+        progress?.Report("predict, end to end");
+        var config = settings.Model;
+        const double fps = 25;
+        int frames = 250; // 10 s at 25 fps
+        string videos = Path.Combine(work, "predict");
+        var generated = MotionVideoGenerator.Generate(new GeneratorOptions
+        {
+            OutDir = videos, Classes = 1, VideosPerClass = 1, Frames = frames, Width = 320, Height = 240, Fps = fps, Seed = 2,
+        }, null, cancel);
+        using var model = new C3D(config);
+        using var ckpt = C3dCheckpoint.FromModel(model, classNames: Enumerable.Range(0, config.NumClasses).Select(i => $"class{i}").ToList());
+        using var clipModel = ClipModel.FromCheckpoint(ckpt, "bench", CPU, InferencePrecision.Fp32);
+        var predictor = new Predictor(clipModel, SamplingSettings.For(config, stride: 16), batchSize: 8);
+        var input = new InputItem(generated.Videos[0].Path, InputKind.Video);
+        predictor.Predict(input, null, cancel); // warm-up
+        var factors = new List<double>();
+        var clipRates = new List<double>();
+        for (int run = 0; run < Math.Max(1, settings.InferRuns); run++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            var prediction = predictor.Predict(input, null, cancel);
+            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            factors.Add(frames / fps / seconds);
+            clipRates.Add(prediction.Run.Windows.Count / seconds);
+        }
+        Results.Add(RepeatedTimer.Summarise("predict_realtime_factor", "predict a 10 s 25 fps video, fp32, stride 16 (video seconds per wall second)", "x real time", factors));
+        Results.Add(RepeatedTimer.Summarise("predict_clips_per_s", "predict, windows per second end to end", "clips/s", clipRates));
+    }
+}
