@@ -3,6 +3,7 @@ using C3dNet.Inference;
 using C3dNet.Tests.Support;
 using OpenCvSharp;
 using static TorchSharp.torch;
+using Xunit.Abstractions;
 
 namespace C3dNet.Tests.Inference;
 
