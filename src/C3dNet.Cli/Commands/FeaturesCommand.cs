@@ -38,7 +38,8 @@ internal static class FeaturesCommand
         {
             inputs, checkpoint, pretrained, layer, stride, frameStep, batch, outDir, precision, device, fps,
         };
-        command.SetAction((parse, cancel) => Task.FromResult(CommandRunner.Run(() => Execute(new Args(
+        // Run off the invoking thread: System.CommandLine listens for Ctrl-C only once the action's task exists.
+        command.SetAction((parse, cancel) => Task.Run(() => CommandRunner.Run(() => Execute(new Args(
             parse.GetValue(inputs) ?? [], parse.GetValue(checkpoint), parse.GetValue(pretrained), parse.GetValue(layer)!, parse.GetValue(stride),
             parse.GetValue(frameStep), parse.GetValue(batch), parse.GetValue(outDir)!, parse.GetValue(precision)!, parse.GetValue(device)!,
             parse.GetValue(fps)), cancel), needsOpenCv: true)));
@@ -51,6 +52,7 @@ internal static class FeaturesCommand
         if (a.BatchSize < 1) throw new ArgumentException($"--batch-size must be at least 1, got {a.BatchSize}");
         string weights = (a.Checkpoint ?? a.Pretrained)!;
         var device = DeviceSelector.Resolve(a.Device);
+        if (Bf16Support.Warning(InferencePrecisions.Parse(a.Precision), device) is { } slow) ConsoleUi.Warning(slow);
         using var checkpoint = C3dCheckpoint.Load(weights);
         if (a.Pretrained is not null && checkpoint.Kind != CheckpointKind.Pretrained)
             ConsoleUi.Warning($"{weights}: is a training checkpoint, not Sports-1M weights; using it as such");

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using C3dNet.Checkpoints;
 using C3dNet.Cli.Ui;
 using C3dNet.Inference;
@@ -36,13 +37,14 @@ internal static class PredictCommand
         precision.AcceptOnlyFromAmong(InferencePrecisions.Choices);
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda", DefaultValueFactory = _ => "auto" };
         device.AcceptOnlyFromAmong(DeviceSelector.Choices);
-        var live = new Option<string?>("--live") { Description = "Camera index (0) or stream URL: rolling window, prints label changes until Ctrl-C or the end" };
+        var live = new Option<string?>("--live") { Description = "Camera index (0) or stream URL: rolling window, prints label changes until Ctrl-C (or SIGTERM) or the end" };
         var fps = new Option<double?>("--fps") { Description = "Frame rate of frame folders, for times in seconds" };
         var command = new Command("predict", "Recognise the action in videos over time")
         {
             inputs, checkpoint, labels, stride, frameStep, topK, batch, json, csv, outFile, outDir, precision, device, live, fps,
         };
-        command.SetAction((parse, cancel) => Task.FromResult(CommandRunner.Run(() => Execute(new Args(
+        // Run off the invoking thread: System.CommandLine listens for Ctrl-C only once the action's task exists.
+        command.SetAction((parse, cancel) => Task.Run(() => CommandRunner.Run(() => Execute(new Args(
             parse.GetValue(inputs) ?? [], parse.GetValue(checkpoint)!, parse.GetValue(labels), parse.GetValue(stride), parse.GetValue(frameStep),
             parse.GetValue(topK), parse.GetValue(batch), parse.GetValue(json), parse.GetValue(csv), parse.GetValue(outFile), parse.GetValue(outDir),
             parse.GetValue(precision)!, parse.GetValue(device)!, parse.GetValue(live), parse.GetValue(fps)), cancel), needsOpenCv: true)));
@@ -61,6 +63,7 @@ internal static class PredictCommand
         if (a.Out is not null) AnnotatedVideo.CodecFor(a.Out);
 
         var device = DeviceSelector.Resolve(a.Device);
+        if (Bf16Support.Warning(InferencePrecisions.Parse(a.Precision), device) is { } slow) ConsoleUi.Warning(slow);
         using var checkpoint = C3dCheckpoint.Load(a.Checkpoint);
         if (checkpoint.Kind == CheckpointKind.Pretrained)
             throw new CheckpointException(a.Checkpoint, "holds Sports-1M pretrained weights without a classifier for your classes; fine-tune it with `c3d train`, or use `c3d features`");
@@ -148,11 +151,16 @@ internal static class PredictCommand
         if (a.Json || a.Csv || a.OutDir is not null) throw new ArgumentException("--live prints label changes as they happen; --json, --csv and --out-dir apply to files (use --out for a video)");
         using var stream = VideoReader.OpenStream(a.Live!);
         ConsoleUi.Info($"live: {a.Live} ({stream.Width}x{stream.Height}, {stream.Fps:0.##} fps, frame step {settings.FrameStep}, stride {settings.Stride}); Ctrl-C stops");
+        // Ctrl-C (SIGINT) or SIGTERM ends the stream cleanly (the annotated video is finished), whatever the host does with the signal.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        void Stop(PosixSignalContext context) { context.Cancel = true; stop.Cancel(); }
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         var summary = LivePredictor.Run(stream, model, settings, names, change =>
         {
             string at = change.Seconds is { } s ? $"{s:0.00} s" : $"frame {change.Frame}";
             ConsoleUi.Info($"{at}: {change.Label} ({change.Prob:0.000})");
-        }, a.Out, cancel);
+        }, a.Out, stop.Token);
         ConsoleUi.Info($"live: {(summary.Cancelled ? "stopped" : "stream ended")} after {summary.Frames} frames, {summary.Windows} windows, {summary.Changes} label changes");
         if (a.Out is not null && summary.Frames > 0) ConsoleUi.Info($"annotated video: {a.Out}");
         return CommandRunner.Ok;

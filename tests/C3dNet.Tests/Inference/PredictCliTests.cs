@@ -140,4 +140,35 @@ public class PredictCliTests(MotionModelFixture motion)
         Assert.Equal([2, 512], shape);
         Assert.Contains("nothing.avi", Assert.Single(index.Failed).Input);
     }
+
+    [Fact]
+    public async Task A_termination_signal_stops_live_input_cleanly_and_keeps_the_annotated_video()
+    {
+        using var dir = new TempDir();
+        string stream = MotionVideo.Random(0, new Random(6)).Write(dir.File("long.avi"), 3000);
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "c3d.dll"), "predict", "--live", stream, "--stride", "1",
+                     "--checkpoint", MotionModelFixture.CheckpointPath, "--out", dir.File("live.mkv") })
+            psi.ArgumentList.Add(arg);
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var seen = new System.Text.StringBuilder();
+        while (process.StandardOutput.ReadLine() is { } line)
+        {
+            seen.AppendLine(line);
+            if (line.Contains(" s: ")) break; // the first label: the stream is being read
+        }
+        // SIGTERM takes the same path as Ctrl-C (SIGINT), which shells ignore for background jobs.
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString()])) kill.WaitForExit();
+        seen.Append(await process.StandardOutput.ReadToEndAsync());
+        await process.WaitForExitAsync();
+        string output = Flat(seen.ToString());
+        Assert.True(process.ExitCode == 0, output + await stderr);
+        var stopped = System.Text.RegularExpressions.Regex.Match(output, @"live: stopped after (\d+) frames");
+        Assert.True(stopped.Success, output);
+        int frames = int.Parse(stopped.Groups[1].Value);
+        Assert.InRange(frames, 31, 2999);
+        using var written = new VideoCapture(dir.File("live.mkv"));
+        Assert.Equal(frames, (int)written.FrameCount);
+    }
 }

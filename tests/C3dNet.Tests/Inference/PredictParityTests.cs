@@ -28,7 +28,7 @@ public class PredictParityTests
         {
             Assert.Equal(probs[i], window.Values[i], 4);
             // Tiny probabilities are compared in log space, where a wrong input would show.
-            Assert.Equal(logProbs[i], Math.Log(window.Values[i]), 0.05 + 0.002 * Math.Abs(logProbs[i]));
+            Assert.Equal(logProbs[i], Math.Log(window.Values[i]), 0.001); // measured: within 1e-4
         }
     }
 }
