@@ -8,15 +8,8 @@ namespace C3dNet.Inference;
 public static class Bf16Support
 {
     /// <summary>True or false on Linux (from /proc/cpuinfo); null where it cannot be told.</summary>
-    public static bool? CpuHasNativeBf16()
-    {
-        const string cpuinfo = "/proc/cpuinfo";
-        if (!OperatingSystem.IsLinux() || !File.Exists(cpuinfo)) return null;
-        var flags = File.ReadLines(cpuinfo).FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal));
-        if (flags is null) return null;
-        var set = flags.Split([' ', '\t', ':'], StringSplitOptions.RemoveEmptyEntries).ToHashSet();
-        return set.Contains("avx512_bf16") || set.Contains("amx_bf16");
-    }
+    public static bool? CpuHasNativeBf16() =>
+        OperatingSystem.IsLinux() && File.Exists("/proc/cpuinfo") ? Runtime.CpuFeatures.HasNativeBf16 : null;
 
     /// <summary>A warning for bf16 on a CPU without native bf16, else null.</summary>
     public static string? Warning(InferencePrecision precision, TorchSharp.torch.Device device) =>
