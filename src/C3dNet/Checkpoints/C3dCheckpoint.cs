@@ -62,7 +62,9 @@ public sealed class C3dCheckpoint : IDisposable
     /// <summary>Builds a checkpoint from a live model (tensors are detached CPU copies).</summary>
     public static C3dCheckpoint FromModel(C3D model, int? epoch = null, IReadOnlyList<string>? classNames = null)
     {
-        var sd = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().clone());
+        Dictionary<string, Tensor> sd;
+        using (NewDisposeScope()) // disposes the detach() intermediates; the clones move out
+            sd = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().clone().MoveToOuterDisposeScope());
         return new C3dCheckpoint { StateDict = sd, ModelConfig = model.Config, Epoch = epoch, ClassNames = classNames };
     }
 

@@ -1,4 +1,5 @@
 using System.Collections;
+using TorchSharp;
 using TorchSharp.PyBridge;
 using TorchSharp.Modules;
 
@@ -15,9 +16,10 @@ public static class OptimizerStateIo
     public static IDictionary Capture(OptimizerHelper optimizer)
     {
         using var buffer = new MemoryStream();
-        optimizer.save_py(buffer, leaveOpen: true);
+        // save_py makes a temporary tensor per state tensor and leaves it to the finalizer: dispose them here.
+        using (torch.NewDisposeScope()) optimizer.save_py(buffer, leaveOpen: true);
         buffer.Position = 0;
-        return PyTorchUnpickler.UnpickleStateDict(buffer);
+        return TensorTree.Unpickle(() => PyTorchUnpickler.UnpickleStateDict(buffer));
     }
 
     /// <summary>Restores state captured here or written by PyTorch; parameter groups must match in number and size.</summary>

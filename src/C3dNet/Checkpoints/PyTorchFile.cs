@@ -28,7 +28,7 @@ public static class PyTorchFile
             throw new CheckpointException(path, "is not a PyTorch file (expected a torch.save zip archive)");
         }
         object result;
-        try { result = PyTorchUnpickler.UnpickleStateDict(stream); }
+        try { result = TensorTree.Unpickle(() => PyTorchUnpickler.UnpickleStateDict(stream)); }
         catch (Exception e) { throw new CheckpointException(path, $"is a zip file but could not be read as a PyTorch file: {e.Message}", e); }
         return result as Hashtable ?? throw new CheckpointException(path, "does not hold a dict (expected a state_dict or a checkpoint dict)");
     }

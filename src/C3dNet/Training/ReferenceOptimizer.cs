@@ -7,13 +7,13 @@ namespace C3dNet.Training;
 /// <summary>The reference's optimizer: SGD over two groups, conv1–fc7 at lr and fc8 at 10×lr.</summary>
 public static class ReferenceOptimizer
 {
-    public static SGD CreateSgd(C3D model, double lr, double momentum = 0.9, double weightDecay = 5e-4)
+    public static SGD CreateSgd(C3D model, double lr, double momentum = 0.9, double weightDecay = 5e-4, double headLrMultiplier = 10)
     {
         var (baseParams, head) = model.ParameterGroups();
         var groups = new[]
         {
             new SGD.ParamGroup(baseParams, lr: lr, momentum: momentum, weight_decay: weightDecay),
-            new SGD.ParamGroup(head, lr: lr * 10, momentum: momentum, weight_decay: weightDecay),
+            new SGD.ParamGroup(head, lr: lr * headLrMultiplier, momentum: momentum, weight_decay: weightDecay),
         };
         return SGD(groups, lr, momentum, weight_decay: weightDecay);
     }

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using C3dNet.Datasets;
+using C3dNet.Models;
+using C3dNet.Training;
+using C3dNet.Tests.Datasets;
+using static TorchSharp.torch;
+
+// Usage:
+//   TrainBench make-data DIR [classes] [trainPerClass] [valPerClass] [testPerClass] [frames] [seed]
+//   TrainBench loader DIR [workers] [batch] [crop] [batches]      loader clips/s (no training)
+//   TrainBench step [width] [crop] [batch] [steps] [threads]              train-step clips/s on random input
+//   TrainBench train DIR key=value ...                           a training run (TrainConfig options), prints per-epoch lines
+string mode = args.Length > 0 ? args[0] : "help";
+switch (mode)
+{
+    case "make-data":
+    {
+        var o = new MotionFrames.Options
+        {
+            Classes = Arg(2, 4), TrainPerClass = Arg(3, 20), ValPerClass = Arg(4, 5), TestPerClass = Arg(5, 5), Frames = Arg(6, 24), Seed = Arg(7, 1),
+        };
+        var sw = Stopwatch.StartNew();
+        MotionFrames.Write(args[1], o);
+        Console.WriteLine($"wrote {args[1]} in {sw.Elapsed.TotalSeconds:F1}s: {o}");
+        break;
+    }
+    case "loader":
+    {
+        C3dNet.Runtime.Threads.Configure(1);
+        int workers = Arg(2, 2), batch = Arg(3, 20), crop = Arg(4, 112), batches = Arg(5, 50);
+        var data = FrameDataset.Open(args[1]);
+        var config = new C3dConfig { NumClasses = data.ClassNames.Count, CropSize = crop, ResizeWidth = (int)Math.Round(171.0 * crop / 112), ResizeHeight = (int)Math.Round(128.0 * crop / 112) };
+        var ds = new ClipDataset(data.Videos("train"), config);
+        var loader = new ClipLoader(ds, batch, workers);
+        int clips = 0, epoch = 0;
+        var sw = Stopwatch.StartNew();
+        while (clips < batches * batch)
+        {
+            foreach (var b in loader.Batches(ds.TrainEpoch(1, epoch++)))
+            {
+                using var scope = NewDisposeScope();
+                using var t = b.Inputs();
+                clips += b.Count;
+                if (clips >= batches * batch) break;
+            }
+        }
+        double s = sw.Elapsed.TotalSeconds;
+        Console.WriteLine($"loader: {clips} clips ({crop}x{crop}, frames {config.ResizeWidth}x{config.ResizeHeight}), {workers} workers, batch {batch}: {clips / s:F1} clips/s, buffers {loader.BuffersCreated}");
+        break;
+    }
+    case "step":
+    {
+        double width = ArgD(1, 1.0);
+        int crop = Arg(2, 112), batch = Arg(3, 4), steps = Arg(4, 3), threads = Arg(5, 0);
+        C3dNet.Runtime.Threads.Configure(threads);
+        random.manual_seed(1);
+        using var model = new C3D(new C3dConfig { NumClasses = 101, WidthMultiplier = width, CropSize = crop });
+        using var opt = ReferenceOptimizer.CreateSgd(model, 1e-3);
+        model.train();
+        var x = randn(new long[] { batch, 3, 16, crop, crop }) * 50;
+        var y = randint(0, 101, new long[] { batch });
+        void Step() { using var scope = NewDisposeScope(); opt.zero_grad(); var l = nn.functional.cross_entropy(model.forward(x), y); l.backward(); opt.step(); }
+        Step();
+        var sw = Stopwatch.StartNew();
+        for (int i = 0; i < steps; i++) Step();
+        double s = sw.Elapsed.TotalSeconds;
+        Console.WriteLine($"train step: width {width}, {crop}x{crop}, batch {batch}, {get_num_threads()} threads: {steps * batch / s:F2} clips/s ({s / steps:F2} s/step)");
+        break;
+    }
+    case "train":
+    {
+        var json = new System.Text.Json.Nodes.JsonObject { ["data"] = args[1], ["runs_root"] = "/tmp/c3d-bench-runs", ["test_every"] = 0, ["snapshot_every"] = 0 };
+        foreach (var kv in args.Skip(2))
+        {
+            var (k, v) = (kv[..kv.IndexOf('=')], kv[(kv.IndexOf('=') + 1)..]);
+            json[k] = double.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out var d) ? System.Text.Json.Nodes.JsonValue.Create(d) : System.Text.Json.Nodes.JsonValue.Create(v);
+        }
+        var config = TrainConfig.FromJson(json);
+        C3dNet.Runtime.Threads.Configure(config.Threads > 0 ? config.Threads : null);
+        var sw = Stopwatch.StartNew();
+        var progress = new SyncProgress(p =>
+        {
+            if (p is EpochCompleted e)
+                Console.WriteLine($"{sw.Elapsed.TotalSeconds,6:F0}s epoch {e.Summary.Epoch,3}: train loss {e.Summary.Train.Loss:F3} acc {e.Summary.Train.Accuracy:F3} lr {e.Summary.Train.Lr:G3} | val loss {e.Summary.Val?.Loss:F3} acc {e.Summary.Val?.Accuracy:F3}");
+            else if (p is TrainNotice n) Console.WriteLine("notice: " + n.Message);
+        });
+        var result = Trainer.Run(config, progress);
+        Console.WriteLine($"done in {sw.Elapsed.TotalSeconds:F0}s, best val {result.BestValAccuracy:F3}, run {result.RunDir}");
+        break;
+    }
+    case "leaks":
+    {
+        var stats = TorchSharp.DisposeScopeManager.Statistics;
+        random.manual_seed(1);
+        long m0 = stats.ThreadTotalLiveCount;
+        new C3D(new C3dConfig { NumClasses = 2, WidthMultiplier = 0.125, CropSize = 56 }).Dispose();
+        Console.WriteLine($"C3D new+dispose: +{stats.ThreadTotalLiveCount - m0}"); m0 = stats.ThreadTotalLiveCount;
+        using (var m2 = new C3D(new C3dConfig { NumClasses = 2, WidthMultiplier = 0.125, CropSize = 56 })) { using var o2 = OptimizerFactory.CreateAdamW(m2, 1e-3, 0, 1); }
+        Console.WriteLine($"C3D+AdamW new+dispose: +{stats.ThreadTotalLiveCount - m0}"); m0 = stats.ThreadTotalLiveCount;
+        using (var m3 = new C3D(new C3dConfig { NumClasses = 2, WidthMultiplier = 0.125, CropSize = 56 })) { m3.train(); m3.eval(); var sd = m3.state_dict(); }
+        Console.WriteLine($"C3D state_dict: +{stats.ThreadTotalLiveCount - m0}"); m0 = stats.ThreadTotalLiveCount;
+        nn.Conv3d(3, 8, 3, padding: 1).Dispose();
+        Console.WriteLine($"Conv3d: +{stats.ThreadTotalLiveCount - m0}"); m0 = stats.ThreadTotalLiveCount;
+        using (var c = nn.Conv3d(3, 8, 3, padding: 1)) { nn.init.kaiming_normal_(c.weight!); }
+        Console.WriteLine($"Conv3d+kaiming: +{stats.ThreadTotalLiveCount - m0}"); m0 = stats.ThreadTotalLiveCount;
+        using (var c = nn.Conv3d(3, 8, 3, padding: 1)) { using var ng = no_grad(); nn.init.kaiming_normal_(c.weight!); }
+        Console.WriteLine($"Conv3d+nograd kaiming: +{stats.ThreadTotalLiveCount - m0}"); m0 = stats.ThreadTotalLiveCount;
+        nn.MaxPool3d(new long[] { 2, 2, 2 }, new long[] { 2, 2, 2 }, new long[] { 0, 1, 1 }).Dispose();
+        Console.WriteLine($"pool: +{stats.ThreadTotalLiveCount - m0}"); m0 = stats.ThreadTotalLiveCount;
+        var g = random.get_rng_state(); random.set_rng_state(g); g.Dispose();
+        Console.WriteLine($"rng get/set: +{stats.ThreadTotalLiveCount - m0}"); m0 = stats.ThreadTotalLiveCount;
+        using var model = new C3D(new C3dConfig { NumClasses = 2, WidthMultiplier = 0.125, CropSize = 56 });
+        using var opt = args[1] == "sgd" ? (TorchSharp.Modules.OptimizerHelper)ReferenceOptimizer.CreateSgd(model, 1e-3) : OptimizerFactory.CreateAdamW(model, 1e-3, 0, 1);
+        using (var scope = NewDisposeScope()) { var l = nn.functional.cross_entropy(model.forward(randn(new long[] { 2, 3, 16, 56, 56 })), tensor(new long[] { 0, 1 })); l.backward(); opt.step(); }
+        long Live() => stats.ThreadTotalLiveCount;
+        long a = Live();
+        var ckpt = C3dNet.Checkpoints.C3dCheckpoint.FromModel(model, 1, ["a", "b"]);
+        Console.WriteLine($"FromModel: +{Live() - a}"); a = Live();
+        ckpt.OptimizerState = C3dNet.Checkpoints.OptimizerStateIo.Capture(opt);
+        Console.WriteLine($"Capture: +{Live() - a}"); a = Live();
+        ckpt.Extra["rng"] = random.get_rng_state();
+        Console.WriteLine($"rng: +{Live() - a}"); a = Live();
+        ckpt.Save("/tmp/leak.pth.tar");
+        Console.WriteLine($"Save: +{Live() - a}"); a = Live();
+        ckpt.Dispose();
+        Console.WriteLine($"Dispose: {Live() - a}"); a = Live();
+        var back = C3dNet.Checkpoints.C3dCheckpoint.Load("/tmp/leak.pth.tar");
+        Console.WriteLine($"Load: +{Live() - a}"); a = Live();
+        back.LoadInto(model, "x");
+        Console.WriteLine($"LoadInto: +{Live() - a}"); a = Live();
+        C3dNet.Checkpoints.OptimizerStateIo.Restore(opt, back.OptimizerState!, "x");
+        Console.WriteLine($"Restore: +{Live() - a}"); a = Live();
+        back.Dispose();
+        Console.WriteLine($"Dispose: {Live() - a}"); a = Live();
+        break;
+    }
+    default:
+        Console.WriteLine("modes: make-data, loader, step, train");
+        break;
+}
+
+int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i]) : fallback;
+double ArgD(int i, double fallback) => args.Length > i ? double.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+
+sealed class SyncProgress(Action<TrainProgress> action) : IProgress<TrainProgress>
+{
+    public void Report(TrainProgress value) => action(value);
+}

@@ -1,0 +1,66 @@
+using System.Text.RegularExpressions;
+using OpenCvSharp;
+
+namespace C3dNet.Datasets;
+
+/// <summary>A frame image that cannot be read; the message names the file and the problem.</summary>
+public sealed class FrameReadException(string path, string problem) : Exception($"{path}: {problem}")
+{
+    public string Path { get; } = path;
+    public string Problem { get; } = problem;
+}
+
+/// <summary>
+/// One video's extracted frames in a folder: <c>00001.jpg …</c> as <c>c3d preprocess</c> writes them,
+/// or the reference's unpadded <c>00000.jpg … 000010.jpg</c>. Frames are ordered by the number in
+/// the name, never as text (the reference's text sort puts frame 10 before frame 2).
+/// </summary>
+public static partial class FrameFolder
+{
+    private static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png", ".bmp"];
+
+    [GeneratedRegex(@"(\d+)(?!.*\d)")]
+    private static partial Regex LastNumber();
+
+    /// <summary>The frame files of <paramref name="directory"/> in time order.</summary>
+    public static IReadOnlyList<string> List(string directory) =>
+        Directory.EnumerateFiles(directory)
+            .Where(f => ImageExtensions.Contains(System.IO.Path.GetExtension(f).ToLowerInvariant()))
+            .Select(f => (Path: f, Number: NumberIn(System.IO.Path.GetFileNameWithoutExtension(f))))
+            .OrderBy(f => f.Number is null ? 1 : 0)
+            .ThenBy(f => f.Number ?? 0)
+            .ThenBy(f => f.Path, StringComparer.Ordinal)
+            .Select(f => f.Path)
+            .ToList();
+
+    private static long? NumberIn(string stem)
+    {
+        var m = LastNumber().Match(stem);
+        return m.Success && long.TryParse(m.Value, out long n) ? n : null;
+    }
+
+    /// <summary>
+    /// Reads one frame as 8-bit BGR, resized to <paramref name="width"/> x <paramref name="height"/> when it
+    /// has another size (area interpolation when shrinking, linear when enlarging).
+    /// </summary>
+    public static Mat Read(string path, int width, int height)
+    {
+        Mat mat;
+        try { mat = Cv2.ImRead(path, ImreadModes.Color); }
+        catch (OpenCVException e) { throw new FrameReadException(path, $"cannot be decoded: {e.Message}"); }
+        if (mat.Empty())
+        {
+            mat.Dispose();
+            string why = !File.Exists(path) ? "file not found"
+                : new FileInfo(path).Length == 0 ? "file is empty (0 bytes)"
+                : "cannot be decoded as an image (corrupt or not a JPEG/PNG)";
+            throw new FrameReadException(path, why);
+        }
+        if (mat.Width == width && mat.Height == height) return mat;
+        var resized = new Mat();
+        var interpolation = width < mat.Width && height < mat.Height ? InterpolationFlags.Area : InterpolationFlags.Linear;
+        Cv2.Resize(mat, resized, new Size(width, height), 0, 0, interpolation);
+        mat.Dispose();
+        return resized;
+    }
+}

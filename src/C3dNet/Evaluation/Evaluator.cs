@@ -1,0 +1,71 @@
+using C3dNet.Checkpoints;
+using C3dNet.Datasets;
+using C3dNet.Models;
+using C3dNet.Runtime;
+using TorchSharp;
+
+namespace C3dNet.Evaluation;
+
+/// <summary>What to evaluate and how.</summary>
+public sealed record EvalOptions
+{
+    public required string Data { get; init; }
+    public required string Checkpoint { get; init; }
+    public string Split { get; init; } = "test";
+    /// <summary>Evenly spaced centre-crop clips per video; their softmax is averaged (mmaction2 uses 10).</summary>
+    public int Clips { get; init; } = 10;
+    public int BatchSize { get; init; } = 20;
+    public int Workers { get; init; }
+    public string Device { get; init; } = "auto";
+    public int TopK { get; init; } = 5;
+}
+
+/// <summary>Evaluates a checkpoint on a split of a frame dataset: loads, checks classes, scores clips, computes the report.</summary>
+public static class Evaluator
+{
+    public static EvaluationReport Run(EvalOptions o, IProgress<EvalProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        if (o.Clips < 1) throw new ArgumentException($"--clips must be at least 1, got {o.Clips}");
+        if (o.BatchSize < 1) throw new ArgumentException($"--batch-size must be at least 1, got {o.BatchSize}");
+        var data = FrameDataset.Open(o.Data);
+        using var ckpt = C3dCheckpoint.Load(o.Checkpoint);
+        if (ckpt.Kind == CheckpointKind.Pretrained)
+            throw new CheckpointException(o.Checkpoint, "holds Sports-1M pretrained weights without a head for these classes: train first (c3d train --pretrained)");
+        var classNames = CheckClasses(o.Checkpoint, ckpt, data);
+        var problems = new List<string>();
+        if (!data.HasSplit(o.Split)) throw new DirectoryNotFoundException($"{data.SplitDirectory(o.Split)}: split '{o.Split}' not found");
+        var videos = data.Videos(o.Split, problems);
+        if (videos.Count == 0) throw new InvalidDataException($"{data.SplitDirectory(o.Split)}: no videos with frames to evaluate");
+
+        var device = DeviceSelector.Resolve(o.Device);
+        using var model = new C3D(ckpt.ModelConfig);
+        ckpt.LoadInto(model, o.Checkpoint);
+        model.to(device);
+        var dataset = new ClipDataset(videos, ckpt.ModelConfig);
+        int workers = o.Workers > 0 ? o.Workers : Math.Clamp(Environment.ProcessorCount / 2, 1, 4);
+        var loader = new ClipLoader(dataset, o.BatchSize, workers);
+        var scores = ClipScorer.Score(model, loader, dataset.EvalClips(o.Clips), device, progress, cancellationToken);
+        var report = EvaluationReport.Compute(classNames, videos.Select(v => v.Name).ToList(), videos.Select(v => v.Label).ToList(), scores, o.TopK);
+        return report with
+        {
+            Checkpoint = Path.GetFullPath(o.Checkpoint), Data = data.Root, Split = o.Split, ClipsPerVideo = o.Clips,
+            Failures = problems.Concat(loader.Failures.Select(f => $"{f.Video}: {f.Message}")).ToList(),
+        };
+    }
+
+    /// <summary>The class names to report with: the checkpoint's, which must be the data's; a reference checkpoint (no names) takes the data's when the count fits.</summary>
+    private static IReadOnlyList<string> CheckClasses(string file, C3dCheckpoint ckpt, FrameDataset data)
+    {
+        if (ckpt.ClassNames is { } names)
+        {
+            if (!names.SequenceEqual(data.ClassNames, StringComparer.Ordinal))
+                throw new CheckpointException(file, $"was trained on other classes ({names.Count}: {Preview(names)}) than {data.Root} has ({data.ClassNames.Count}: {Preview(data.ClassNames)})");
+            return names;
+        }
+        if (ckpt.ModelConfig.NumClasses != data.ClassNames.Count)
+            throw new CheckpointException(file, $"has {ckpt.ModelConfig.NumClasses} output classes (fc8) but {data.Root} has {data.ClassNames.Count} classes");
+        return data.ClassNames;
+    }
+
+    private static string Preview(IReadOnlyList<string> names) => names.Count <= 6 ? string.Join(", ", names) : string.Join(", ", names.Take(5)) + ", …";
+}

@@ -1,0 +1,125 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using C3dNet.Checkpoints;
+
+namespace C3dNet.Training;
+
+/// <summary>
+/// Every option of a training run. Defaults are the reference's (DESIGN §3); the from-scratch recipe
+/// (DESIGN §2.8) is opted into with <see cref="Optimizer"/> "adamw", <see cref="InputScale"/>,
+/// <see cref="WarmupEpochs"/> and <see cref="ClipGradNorm"/>. Saved as config.json and in every checkpoint.
+/// </summary>
+public sealed record TrainConfig
+{
+    /// <summary>Frame dataset folder (output of c3d preprocess).</summary>
+    public required string Data { get; init; }
+    /// <summary>Run folder; null: the next run/run_N under <see cref="RunsRoot"/>.</summary>
+    public string? RunDir { get; init; }
+    public string RunsRoot { get; init; } = "run";
+    /// <summary>Checkpoint file or run folder to continue from.</summary>
+    public string? Resume { get; init; }
+    /// <summary>Sports-1M weights (conv1–fc7) to start from.</summary>
+    public string? Pretrained { get; init; }
+    /// <summary>Name in snapshot file names (C3D-&lt;name&gt;_epoch-N); null: the data folder's name.</summary>
+    public string? DatasetName { get; init; }
+
+    public int Epochs { get; init; } = 100;
+    public int BatchSize { get; init; } = 20;
+    /// <summary>"sgd" (the reference) or "adamw".</summary>
+    public string Optimizer { get; init; } = "sgd";
+    public double Lr { get; init; } = 1e-3;
+    public double Momentum { get; init; } = 0.9;
+    public double WeightDecay { get; init; } = 5e-4;
+    /// <summary>fc8 learns at this multiple of the lr (the reference: 10).</summary>
+    public double HeadLrMultiplier { get; init; } = 10;
+    /// <summary>StepLR step in epochs; 0 keeps the lr constant.</summary>
+    public int LrStep { get; init; } = 10;
+    public double LrGamma { get; init; } = 0.1;
+    /// <summary>Linear warm-up of the lr over this many epochs (per batch); 0: none.</summary>
+    public double WarmupEpochs { get; init; }
+    /// <summary>Gradient norm clipping (mmaction2 uses 40); null: none.</summary>
+    public double? ClipGradNorm { get; init; }
+
+    public int ClipLength { get; init; } = 16;
+    public int CropSize { get; init; } = 112;
+    /// <summary>Frame size crops are taken from; null: 171x128 scaled by crop/112.</summary>
+    public int? ResizeWidth { get; init; }
+    public int? ResizeHeight { get; init; }
+    public double WidthMultiplier { get; init; } = 1.0;
+    /// <summary>Inputs are (pixel - mean) / InputScale; 1 is the reference.</summary>
+    public float InputScale { get; init; } = 1f;
+
+    /// <summary>Run the test split every N epochs; 0: never.</summary>
+    public int TestEvery { get; init; } = 20;
+    /// <summary>Write models/C3D-&lt;dataset&gt;_epoch-N.pth.tar every N epochs; 0: never.</summary>
+    public int SnapshotEvery { get; init; } = 50;
+    /// <summary>Centre-crop clips per video in validation and test phases.</summary>
+    public int ValClips { get; init; } = 1;
+    public long Seed { get; init; } = 42;
+    public string Device { get; init; } = "auto";
+    /// <summary>Loader threads; 0: half the cores (1 to 4).</summary>
+    public int Workers { get; init; }
+    /// <summary>Stop each phase after this many batches (smoke runs); null: all.</summary>
+    public int? MaxBatches { get; init; }
+    /// <summary>libtorch intra-op threads; 0: all cores.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Options that shape the trajectory of training. On resume they come from the checkpoint, so the run continues as it began.</summary>
+    public static readonly string[] TrajectoryOptions =
+    [
+        nameof(BatchSize), nameof(Optimizer), nameof(Lr), nameof(Momentum), nameof(WeightDecay), nameof(HeadLrMultiplier),
+        nameof(LrStep), nameof(LrGamma), nameof(WarmupEpochs), nameof(ClipGradNorm), nameof(ClipLength), nameof(CropSize),
+        nameof(ResizeWidth), nameof(ResizeHeight), nameof(WidthMultiplier), nameof(InputScale), nameof(ValClips), nameof(Seed),
+        nameof(DatasetName),
+    ];
+
+    public int ResolvedWorkers => Workers > 0 ? Workers : Math.Clamp(Environment.ProcessorCount / 2, 1, 4);
+    public int ResolvedResizeWidth => ResizeWidth ?? (int)Math.Round(171.0 * CropSize / 112);
+    public int ResolvedResizeHeight => ResizeHeight ?? (int)Math.Round(128.0 * CropSize / 112);
+
+    /// <summary>Throws with a clear message naming the option when a value is out of range.</summary>
+    public TrainConfig Validated()
+    {
+        static void Check(bool ok, string message) { if (!ok) throw new ArgumentException(message); }
+        Check(Epochs >= 1, $"--epochs must be at least 1, got {Epochs}");
+        Check(BatchSize >= 1, $"--batch-size must be at least 1, got {BatchSize}");
+        Check(Optimizer is "sgd" or "adamw", $"--optimizer must be sgd or adamw, got '{Optimizer}'");
+        Check(Lr > 0 && double.IsFinite(Lr), $"--lr must be positive, got {Lr}");
+        Check(Momentum >= 0 && Momentum < 1, $"--momentum must be in [0, 1), got {Momentum}");
+        Check(WeightDecay >= 0, $"--weight-decay must be at least 0, got {WeightDecay}");
+        Check(HeadLrMultiplier > 0, $"--head-lr-mult must be positive, got {HeadLrMultiplier}");
+        Check(LrStep >= 0, $"--lr-step must be at least 0 (0: constant lr), got {LrStep}");
+        Check(LrGamma > 0, $"--lr-gamma must be positive, got {LrGamma}");
+        Check(WarmupEpochs >= 0, $"--warmup-epochs must be at least 0, got {WarmupEpochs}");
+        Check(ClipGradNorm is null or > 0, $"--clip-grad-norm must be positive, got {ClipGradNorm}");
+        Check(ClipLength >= 16, $"--clip-len must be at least 16 (C3D pools time four times), got {ClipLength}");
+        Check(CropSize >= 32, $"--crop-size must be at least 32, got {CropSize}");
+        Check(ResolvedResizeWidth >= CropSize && ResolvedResizeHeight >= CropSize,
+            $"--crop-size {CropSize} does not fit frames of {ResolvedResizeWidth}x{ResolvedResizeHeight} (--resize)");
+        Check(WidthMultiplier > 0 && WidthMultiplier <= 4, $"--width-mult must be in (0, 4], got {WidthMultiplier}");
+        Check(InputScale > 0, $"--input-scale must be positive, got {InputScale}");
+        Check(TestEvery >= 0, $"--test-every must be at least 0, got {TestEvery}");
+        Check(SnapshotEvery >= 0, $"--snapshot-every must be at least 0, got {SnapshotEvery}");
+        Check(ValClips >= 1, $"--val-clips must be at least 1, got {ValClips}");
+        Check(MaxBatches is null or >= 1, $"--max-batches must be at least 1, got {MaxBatches}");
+        Check(Workers >= 0, $"--workers must be at least 0, got {Workers}");
+        return this;
+    }
+
+    public JsonObject ToJson() => (JsonObject)JsonSerializer.SerializeToNode(this, PickleJson.Options)!;
+
+    public static TrainConfig FromJson(JsonObject json) =>
+        json.Deserialize<TrainConfig>(PickleJson.Options) ?? throw new InvalidDataException("empty train config");
+
+    /// <summary>This config with the trajectory options of a saved run (a checkpoint's train_config).</summary>
+    public TrainConfig ContinuingFrom(JsonObject saved)
+    {
+        var mine = ToJson();
+        foreach (var option in TrajectoryOptions)
+        {
+            string key = JsonNamingPolicy.SnakeCaseLower.ConvertName(option);
+            if (saved.TryGetPropertyValue(key, out var value)) mine[key] = value?.DeepClone();
+        }
+        return FromJson(mine);
+    }
+}

@@ -1,0 +1,215 @@
+using System.Text.Json.Nodes;
+using C3dNet.Checkpoints;
+using C3dNet.Datasets;
+using C3dNet.Models;
+using C3dNet.Runtime;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace C3dNet.Training;
+
+/// <summary>
+/// Everything a run needs before its first batch: data, model, optimizer, lr schedule, run folder, and
+/// (on resume) the state to continue from. All checks that can fail do so here, before any training.
+/// </summary>
+internal sealed class TrainingSetup : IDisposable
+{
+    public required TrainConfig Config { get; init; }
+    public required FrameDataset Data { get; init; }
+    public required ClipDataset Train { get; init; }
+    public ClipDataset? Val { get; init; }
+    public ClipDataset? Test { get; init; }
+    public required C3D Model { get; init; }
+    public required OptimizerHelper Optimizer { get; init; }
+    public required LearningRateSchedule Schedule { get; init; }
+    public required RunFolder Run { get; init; }
+    public required Device Device { get; init; }
+    public required string DatasetName { get; init; }
+    public int StartEpoch { get; init; }
+    public EpochPosition? Position { get; init; }
+    public double? BestValAccuracy { get; init; }
+    public string? ResumedFrom { get; init; }
+    public List<string> Notices { get; } = [];
+
+    public IReadOnlyList<string> ClassNames => Data.ClassNames;
+
+    public static TrainingSetup Create(TrainConfig requested)
+    {
+        requested.Validated();
+        var data = FrameDataset.Open(requested.Data);
+        var notices = new List<string>();
+
+        C3dCheckpoint? resume = null;
+        string? resumeFile = null, resumeRunDir = null;
+        try
+        {
+            if (requested.Resume is not null)
+            {
+                (resumeFile, resumeRunDir) = RunFolder.ResolveResume(requested.Resume);
+                resume = C3dCheckpoint.Load(resumeFile);
+                if (resume.Kind == CheckpointKind.Pretrained)
+                    throw new CheckpointException(resumeFile, "holds Sports-1M pretrained weights, not a training checkpoint: start from it with --pretrained");
+            }
+            var config = (resume?.TrainConfig is { } saved ? requested.ContinuingFrom(saved) : requested).Validated();
+            if (resume?.TrainConfig is not null && DifferingOptions(requested, config) is { Count: > 0 } differ)
+                notices.Add($"{resumeFile}: the run continues with its own training options; this command's differ and are not used: {string.Join(", ", differ)}");
+            var modelConfig = ModelConfigFor(config, data, resume);
+            // The recorded options follow what the weights dictate (a reference checkpoint fixes width, clip and crop).
+            config = config with
+            {
+                WidthMultiplier = modelConfig.WidthMultiplier, ClipLength = modelConfig.ClipLength, CropSize = modelConfig.CropSize,
+                ResizeWidth = modelConfig.ResizeWidth, ResizeHeight = modelConfig.ResizeHeight, InputScale = modelConfig.InputScale,
+            };
+            if (resume is not null) CheckClasses(resumeFile!, resume, data);
+            if (resume is not null && resume.ModelConfigInferred && Math.Abs(requested.WidthMultiplier - modelConfig.WidthMultiplier) > 1e-9)
+                notices.Add($"{resumeFile}: width multiplier {modelConfig.WidthMultiplier} taken from the checkpoint's weights (--width-mult {requested.WidthMultiplier} ignored)");
+
+            var train = new ClipDataset(SplitVideos(data, "train", notices, required: true), modelConfig);
+            var val = OptionalSplit(data, "val", modelConfig, notices);
+            var test = config.TestEvery > 0 ? OptionalSplit(data, "test", modelConfig, notices) : null;
+            if (val is null) notices.Add($"{data.Root}: no val split: validation is skipped and best.pth.tar is not written");
+
+            var device = DeviceSelector.Resolve(config.Device);
+            Seeding.SeedTorch(config.Seed);
+            var model = new C3D(modelConfig);
+            if (resume is not null) resume.LoadInto(model, resumeFile!);
+            else if (config.Pretrained is not null)
+            {
+                using var pre = C3dCheckpoint.Load(config.Pretrained);
+                pre.LoadInto(model, config.Pretrained);
+            }
+            model.to(device);
+            var optimizer = OptimizerFactory.Create(model, config);
+            if (resume?.OptimizerState is { } opt) OptimizerStateIo.Restore(optimizer, opt, resumeFile!);
+            else if (resume is not null) notices.Add($"{resumeFile}: no optimizer state (opt_dict): the optimizer starts afresh");
+
+            var schedule = (resume is null ? null : TrainingState.Schedule(resume))
+                ?? new LearningRateSchedule(
+                    (resume is null ? null : TrainingState.InitialLearningRates(resume.OptimizerState)) ?? [config.Lr, config.Lr * config.HeadLrMultiplier],
+                    config.LrStep, config.LrGamma, config.WarmupEpochs);
+
+            int startEpoch = resume?.Epoch ?? 0;
+            if (startEpoch >= config.Epochs)
+                throw new ArgumentException($"{resumeFile} has completed {startEpoch} epochs already: pass --epochs greater than {startEpoch} to train on");
+            if (resume is not null && TrainingState.RngState(resume) is { } rng) random.set_rng_state(rng);
+
+            var run = new RunFolder(config.RunDir ?? resumeRunDir ?? RunFolder.Next(config.RunsRoot));
+            run.Create();
+            var setup = new TrainingSetup
+            {
+                Config = config with { RunDir = run.Path },
+                Data = data, Train = train, Val = val, Test = test, Model = model, Optimizer = optimizer, Schedule = schedule,
+                Run = run, Device = device, DatasetName = config.DatasetName ?? data.Name,
+                StartEpoch = startEpoch,
+                Position = resume is null ? null : TrainingState.Position(resume),
+                BestValAccuracy = resume is null ? null : TrainingState.BestValAccuracy(resume),
+                ResumedFrom = resumeFile,
+            };
+            setup.Notices.AddRange(notices);
+            setup.WriteConfig();
+            MetricsLog.KeepUpTo(run.MetricsFile, startEpoch);
+            return setup;
+        }
+        finally
+        {
+            resume?.Dispose();
+        }
+    }
+
+    private static List<string> DifferingOptions(TrainConfig requested, TrainConfig effective)
+    {
+        var a = requested.ToJson();
+        var b = effective.ToJson();
+        return TrainConfig.TrajectoryOptions.Select(System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName)
+            .Where(k => !JsonNode.DeepEquals(a[k], b[k]))
+            .Select(k => $"{k} {a[k]?.ToJsonString() ?? "null"} (run: {b[k]?.ToJsonString() ?? "null"})").ToList();
+    }
+
+    private static C3dConfig ModelConfigFor(TrainConfig config, FrameDataset data, C3dCheckpoint? resume)
+    {
+        if (resume is { ModelConfigInferred: false }) return resume.ModelConfig;
+        var fromOptions = new C3dConfig
+        {
+            NumClasses = data.ClassNames.Count, ClipLength = config.ClipLength, CropSize = config.CropSize,
+            WidthMultiplier = config.WidthMultiplier, InputScale = config.InputScale, FrameStep = data.FrameStep,
+            ResizeWidth = config.ResolvedResizeWidth, ResizeHeight = config.ResolvedResizeHeight,
+        };
+        if (resume is null) return fromOptions.Validated();
+        var w = resume.ModelConfig; // inferred from a reference checkpoint's weight shapes
+        return (fromOptions with
+        {
+            NumClasses = w.NumClasses, WidthMultiplier = w.WidthMultiplier, ClipLength = w.ClipLength, CropSize = w.CropSize,
+            ResizeWidth = w.CropSize == config.CropSize ? config.ResolvedResizeWidth : (int)Math.Round(171.0 * w.CropSize / 112),
+            ResizeHeight = w.CropSize == config.CropSize ? config.ResolvedResizeHeight : (int)Math.Round(128.0 * w.CropSize / 112),
+        }).Validated();
+    }
+
+    /// <summary>A checkpoint trained on other classes than the data has: refused before any training.</summary>
+    private static void CheckClasses(string file, C3dCheckpoint ckpt, FrameDataset data)
+    {
+        var have = data.ClassNames;
+        if (ckpt.ClassNames is { } names)
+        {
+            if (names.SequenceEqual(have, StringComparer.Ordinal)) return;
+            var missing = have.Except(names).Take(5).ToList();
+            var extra = names.Except(have).Take(5).ToList();
+            string detail = names.Count != have.Count ? $"{names.Count} classes in the checkpoint, {have.Count} in the data" : "same count, different names or order";
+            throw new CheckpointException(file,
+                $"was trained on other classes than {data.Root} has ({detail}" +
+                (missing.Count > 0 ? $"; only in the data: {string.Join(", ", missing)}" : "") +
+                (extra.Count > 0 ? $"; only in the checkpoint: {string.Join(", ", extra)}" : "") + ")");
+        }
+        if (ckpt.ModelConfig.NumClasses != have.Count)
+            throw new CheckpointException(file, $"has {ckpt.ModelConfig.NumClasses} output classes (fc8) but {data.Root} has {have.Count} classes");
+    }
+
+    private static IReadOnlyList<VideoEntry> SplitVideos(FrameDataset data, string split, List<string> notices, bool required)
+    {
+        if (!data.HasSplit(split))
+        {
+            if (required) throw new DirectoryNotFoundException($"{data.SplitDirectory(split)}: the {split} split is missing");
+            return [];
+        }
+        var videos = data.Videos(split, notices);
+        if (required && videos.Count == 0) throw new InvalidDataException($"{data.SplitDirectory(split)}: no videos with frames to train on");
+        return videos;
+    }
+
+    private static ClipDataset? OptionalSplit(FrameDataset data, string split, C3dConfig modelConfig, List<string> notices)
+    {
+        var videos = SplitVideos(data, split, notices, required: false);
+        return videos.Count == 0 ? null : new ClipDataset(videos, modelConfig);
+    }
+
+    /// <summary>config.json: every resolved option, the model config and the classes.</summary>
+    private void WriteConfig()
+    {
+        var json = new JsonObject
+        {
+            ["train_config"] = Config.ToJson(),
+            ["model_config"] = System.Text.Json.JsonSerializer.SerializeToNode(Model.Config, PickleJson.Options),
+            ["class_names"] = new JsonArray(ClassNames.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
+            ["data"] = new JsonObject
+            {
+                ["root"] = Data.Root,
+                ["frame_step"] = Data.FrameStep,
+                ["frame_step_from_manifest"] = Data.FrameStepFromManifest,
+                ["train_videos"] = Train.Videos.Count,
+                ["val_videos"] = Val?.Videos.Count ?? 0,
+                ["test_videos"] = Test?.Videos.Count ?? 0,
+            },
+            ["resumed_from"] = ResumedFrom,
+            ["start_epoch"] = StartEpoch,
+        };
+        string tmp = Run.ConfigFile + ".tmp";
+        File.WriteAllText(tmp, json.ToJsonString(PickleJson.Options));
+        File.Move(tmp, Run.ConfigFile, overwrite: true);
+    }
+
+    public void Dispose()
+    {
+        Optimizer.Dispose();
+        Model.Dispose();
+    }
+}
