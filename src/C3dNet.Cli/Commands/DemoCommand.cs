@@ -21,8 +21,8 @@ internal static class DemoCommand
             var report = ConsoleUi.WithStatus("demo", show: true, status =>
                 DemoRunner.Run(options, new SyncProgress<DemoProgress>(p =>
                 {
-                    status?.Report($"{p.Stage}: {p.Detail}");
                     if (p.Stage == "train" && p.Detail.StartsWith("epoch")) ConsoleUi.Info($"  {p.Detail}");
+                    else status?.Report($"{p.Stage}: {p.Detail}");
                 }), cancel));
             ConsoleUi.KeyValues("demo results", [
                 ("test video accuracy", report.TestVideoAccuracy.ToString("P1")),
