@@ -35,6 +35,7 @@ internal static class TrainCommand
         var resize = new Option<string?>("--resize") { Description = "Frame size WxH crops are taken from; frames of another size are resized on load (default 171x128 scaled by crop/112)" };
         var width = Opt("--width-mult", d.WidthMultiplier, "Channel width multiplier (1 = the paper's C3D)");
         var inputScale = Opt("--input-scale", (double)d.InputScale, "Divide mean-subtracted pixels by this (1 = the reference; 64 helps from scratch)");
+        var flip = Opt("--flip-prob", d.FlipProbability, "Probability of a horizontal flip of a training clip (0.5 = the reference; 0 when classes differ by left/right or clockwise/counter-clockwise motion)");
         var testEvery = Opt("--test-every", d.TestEvery, "Run the test split every N epochs (0: never)");
         var snapshotEvery = Opt("--snapshot-every", d.SnapshotEvery, "Write models/C3D-<dataset>_epoch-N.pth.tar every N epochs (0: never)");
         var valClips = Opt("--val-clips", d.ValClips, "Centre-crop clips per video in validation and test");
@@ -51,7 +52,7 @@ internal static class TrainCommand
         var command = new Command("train", "Train C3D on a frame dataset (checkpoints, TensorBoard, metrics.jsonl, curves.png)")
         {
             data, epochs, batch, optimizer, lr, momentum, weightDecay, headMult, lrStep, lrGamma, warmup, clipNorm, clipLen, crop, resize,
-            width, inputScale, testEvery, snapshotEvery, valClips, pretrained, resume, device, seed, runDir, maxBatches, workers, datasetName,
+            width, inputScale, flip, testEvery, snapshotEvery, valClips, pretrained, resume, device, seed, runDir, maxBatches, workers, datasetName,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -63,7 +64,7 @@ internal static class TrainCommand
                 WeightDecay = parse.GetValue(weightDecay), HeadLrMultiplier = parse.GetValue(headMult), LrStep = parse.GetValue(lrStep),
                 LrGamma = parse.GetValue(lrGamma), WarmupEpochs = parse.GetValue(warmup), ClipGradNorm = parse.GetValue(clipNorm),
                 ClipLength = parse.GetValue(clipLen), CropSize = parse.GetValue(crop), ResizeWidth = rw, ResizeHeight = rh,
-                WidthMultiplier = parse.GetValue(width), InputScale = (float)parse.GetValue(inputScale), TestEvery = parse.GetValue(testEvery),
+                WidthMultiplier = parse.GetValue(width), InputScale = (float)parse.GetValue(inputScale), FlipProbability = parse.GetValue(flip), TestEvery = parse.GetValue(testEvery),
                 SnapshotEvery = parse.GetValue(snapshotEvery), ValClips = parse.GetValue(valClips), Pretrained = parse.GetValue(pretrained),
                 Resume = parse.GetValue(resume), Device = parse.GetValue(device)!, Seed = parse.GetValue(seed), RunDir = parse.GetValue(runDir),
                 MaxBatches = parse.GetValue(maxBatches), Workers = parse.GetValue(workers), DatasetName = parse.GetValue(datasetName),

@@ -9,7 +9,7 @@ public readonly record struct ClipSpec(int Video, int Start, CropBox Crop, bool 
 
 /// <summary>
 /// Clips from a list of videos as the network takes them (<see cref="ClipTensor"/>): training clips at a random
-/// start with one random crop and a flip with probability 0.5; evaluation clips at evenly spaced starts with
+/// start with one random crop and a horizontal flip (probability 0.5 by default); evaluation clips at evenly spaced starts with
 /// the centre crop. Frames are read one by one, only those a clip needs, and resized to the model's frame size
 /// when stored at another size. Every random choice derives from (seed, epoch, position): the same seed gives
 /// the same clips whatever the thread timing, and a resumed run draws exactly what an uninterrupted one would.
@@ -31,8 +31,12 @@ public sealed class ClipDataset
         Config = config;
     }
 
-    /// <summary>One training clip per video in a seeded random order, as the reference's shuffled DataLoader.</summary>
-    public ClipSpec[] TrainEpoch(long seed, int epoch)
+    /// <summary>
+    /// One training clip per video in a seeded random order, as the reference's shuffled DataLoader. Flips happen with
+    /// <paramref name="flipProbability"/> (the reference: 0.5); classes told apart by horizontal direction (left vs
+    /// right, clockwise vs counter-clockwise) need 0, since a flip turns one into the other.
+    /// </summary>
+    public ClipSpec[] TrainEpoch(long seed, int epoch, double flipProbability = 0.5)
     {
         var order = Enumerable.Range(0, Videos.Count).ToArray();
         Seeding.For(seed, $"shuffle/{epoch}").Shuffle(order);
@@ -43,7 +47,7 @@ public sealed class ClipDataset
             int v = order[i];
             int start = ClipSampler.RandomStart(Videos[v].Frames.Count, Config.ClipLength, rng);
             var crop = CropBox.Random(Config.ResizeHeight, Config.ResizeWidth, Config.CropSize, rng);
-            specs[i] = new ClipSpec(v, start, crop, rng.NextDouble() < 0.5);
+            specs[i] = new ClipSpec(v, start, crop, rng.NextDouble() < flipProbability);
         }
         return specs;
     }

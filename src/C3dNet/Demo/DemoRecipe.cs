@@ -15,6 +15,7 @@ public static class DemoRecipe
         Optimizer = "adamw", Lr = 3e-4, WeightDecay = 1e-2, WarmupEpochs = 1, ClipGradNorm = 40, LrStep = 0,
         InputScale = 64, WidthMultiplier = o.WidthMultiplier, CropSize = o.CropSize,
         ResizeWidth = o.FrameWidth, ResizeHeight = o.FrameHeight,
+        FlipProbability = 0, // a horizontal flip turns MoveLeft into MoveRight: the demo's classes forbid it
         TestEvery = 0, SnapshotEvery = 0, Seed = o.Seed, Device = "cpu",
     };
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using C3dNet.Checkpoints;
 
 namespace C3dNet.Training;
@@ -46,6 +47,11 @@ public sealed record TrainConfig
     public int? ResizeWidth { get; init; }
     public int? ResizeHeight { get; init; }
     public double WidthMultiplier { get; init; } = 1.0;
+    /// <summary>
+    /// Probability of flipping a training clip horizontally (the reference: 0.5). Use 0 when classes differ by horizontal
+    /// direction (moving left vs right, turning clockwise vs counter-clockwise): a flip turns one class into the other.
+    /// </summary>
+    public double FlipProbability { get; init; } = 0.5;
     /// <summary>Inputs are (pixel - mean) / InputScale; 1 is the reference.</summary>
     public float InputScale { get; init; } = 1f;
 
@@ -61,21 +67,19 @@ public sealed record TrainConfig
     public int Workers { get; init; }
     /// <summary>Stop each phase after this many batches (smoke runs); null: all.</summary>
     public int? MaxBatches { get; init; }
-    /// <summary>libtorch intra-op threads; 0: all cores.</summary>
-    public int Threads { get; init; }
 
     /// <summary>Options that shape the trajectory of training. On resume they come from the checkpoint, so the run continues as it began.</summary>
     public static readonly string[] TrajectoryOptions =
     [
         nameof(BatchSize), nameof(Optimizer), nameof(Lr), nameof(Momentum), nameof(WeightDecay), nameof(HeadLrMultiplier),
         nameof(LrStep), nameof(LrGamma), nameof(WarmupEpochs), nameof(ClipGradNorm), nameof(ClipLength), nameof(CropSize),
-        nameof(ResizeWidth), nameof(ResizeHeight), nameof(WidthMultiplier), nameof(InputScale), nameof(ValClips), nameof(Seed),
+        nameof(ResizeWidth), nameof(ResizeHeight), nameof(WidthMultiplier), nameof(InputScale), nameof(FlipProbability), nameof(ValClips), nameof(Seed),
         nameof(DatasetName),
     ];
 
-    public int ResolvedWorkers => Workers > 0 ? Workers : Math.Clamp(Environment.ProcessorCount / 2, 1, 4);
-    public int ResolvedResizeWidth => ResizeWidth ?? (int)Math.Round(171.0 * CropSize / 112);
-    public int ResolvedResizeHeight => ResizeHeight ?? (int)Math.Round(128.0 * CropSize / 112);
+    [JsonIgnore] public int ResolvedWorkers => Workers > 0 ? Workers : Math.Clamp(Environment.ProcessorCount / 2, 1, 4);
+    [JsonIgnore] public int ResolvedResizeWidth => ResizeWidth ?? (int)Math.Round(171.0 * CropSize / 112);
+    [JsonIgnore] public int ResolvedResizeHeight => ResizeHeight ?? (int)Math.Round(128.0 * CropSize / 112);
 
     /// <summary>Throws with a clear message naming the option when a value is out of range.</summary>
     public TrainConfig Validated()
@@ -98,6 +102,7 @@ public sealed record TrainConfig
             $"--crop-size {CropSize} does not fit frames of {ResolvedResizeWidth}x{ResolvedResizeHeight} (--resize)");
         Check(WidthMultiplier > 0 && WidthMultiplier <= 4, $"--width-mult must be in (0, 4], got {WidthMultiplier}");
         Check(InputScale > 0, $"--input-scale must be positive, got {InputScale}");
+        Check(FlipProbability is >= 0 and <= 1, $"--flip-prob must be in [0, 1], got {FlipProbability}");
         Check(TestEvery >= 0, $"--test-every must be at least 0, got {TestEvery}");
         Check(SnapshotEvery >= 0, $"--snapshot-every must be at least 0, got {SnapshotEvery}");
         Check(ValClips >= 1, $"--val-clips must be at least 1, got {ValClips}");

@@ -97,7 +97,7 @@ public sealed class Trainer
         new(s.Run.Path, completed, interrupted, s.Run.LastCheckpoint, File.Exists(s.Run.BestCheckpoint) ? s.Run.BestCheckpoint : null,
             bestValAccuracy, summaries, loaders.SelectMany(l => l.Failures).ToList());
 
-    private int BatchesThisEpoch(ClipLoader loader, int epoch)
+    private int BatchesThisEpoch(ClipLoader loader)
     {
         int all = loader.BatchCount(s.Train.Videos.Count);
         return Math.Min(all, s.Config.MaxBatches ?? all);
@@ -107,8 +107,8 @@ public sealed class Trainer
     private (PhaseMetrics Metrics, EpochPosition Reached, bool Finished) TrainEpoch(ClipLoader loader, int epoch, EpochPosition? start)
     {
         var c = s.Config;
-        var clips = s.Train.TrainEpoch(c.Seed, epoch);
-        int batches = BatchesThisEpoch(loader, epoch);
+        var clips = s.Train.TrainEpoch(c.Seed, epoch, c.FlipProbability);
+        int batches = BatchesThisEpoch(loader);
         int first = start?.BatchesDone ?? 0;
         double lossSum = start?.LossSum ?? 0;
         long correct = start?.Correct ?? 0;

@@ -69,6 +69,7 @@ internal sealed class TrainingSetup : IDisposable
             var val = OptionalSplit(data, "val", modelConfig, notices);
             var test = config.TestEvery > 0 ? OptionalSplit(data, "test", modelConfig, notices) : null;
             if (val is null) notices.Add($"{data.Root}: no val split: validation is skipped and best.pth.tar is not written");
+            if (config.TestEvery > 0 && test is null) notices.Add($"{data.Root}: no test split: the test phase is skipped");
 
             var device = DeviceSelector.Resolve(config.Device);
             Seeding.SeedTorch(config.Seed);
@@ -98,7 +99,7 @@ internal sealed class TrainingSetup : IDisposable
             run.Create();
             var setup = new TrainingSetup
             {
-                Config = config with { RunDir = run.Path },
+                Config = config with { RunDir = run.Path, Workers = config.ResolvedWorkers },
                 Data = data, Train = train, Val = val, Test = test, Model = model, Optimizer = optimizer, Schedule = schedule,
                 Run = run, Device = device, DatasetName = config.DatasetName ?? data.Name,
                 StartEpoch = startEpoch,

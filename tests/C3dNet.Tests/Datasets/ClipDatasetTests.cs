@@ -113,6 +113,9 @@ public class ClipDatasetTests
         Assert.All(a, c => { Assert.InRange(c.Crop.Top, 0, H - Crop - 1); Assert.InRange(c.Crop.Left, 0, W - Crop - 1); });
         int flips = Enumerable.Range(0, 10).SelectMany(e => ds.TrainEpoch(5, e)).Count(c => c.Flip);
         Assert.InRange(flips, 140, 260); // about half of 400
+        Assert.DoesNotContain(ds.TrainEpoch(5, 0, flipProbability: 0), c => c.Flip); // for left-vs-right classes
+        Assert.All(ds.TrainEpoch(5, 0, flipProbability: 1), c => Assert.True(c.Flip));
+        Assert.Equal(a.Select(c => (c.Video, c.Start, c.Crop)), ds.TrainEpoch(5, 0, 0).Select(c => (c.Video, c.Start, c.Crop)));
         Assert.True(a.Select(c => c.Start).Distinct().Count() > 5);
     }
 
