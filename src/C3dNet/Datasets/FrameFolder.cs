@@ -17,7 +17,22 @@ public sealed class FrameReadException(string path, string problem) : Exception(
 /// </summary>
 public static partial class FrameFolder
 {
-    private static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png", ".bmp"];
+    public static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png", ".bmp"];
+
+    public static bool IsImage(string path) => ImageExtensions.Contains(System.IO.Path.GetExtension(path).ToLowerInvariant());
+
+    /// <summary>True when <paramref name="directory"/> holds at least one image.</summary>
+    public static bool HasImages(string directory) => Directory.EnumerateFiles(directory).Any(IsImage);
+
+    /// <summary>Like <see cref="List"/>, but a missing folder or one without images is an error naming the folder.</summary>
+    public static IReadOnlyList<string> RequireFrames(string directory)
+    {
+        if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"{directory}: folder not found");
+        var files = List(directory);
+        if (files.Count == 0)
+            throw new InvalidDataException($"{directory}: no frame images ({string.Join(", ", ImageExtensions)}) in this folder");
+        return files;
+    }
 
     [GeneratedRegex(@"(\d+)(?!.*\d)")]
     private static partial Regex LastNumber();
@@ -25,7 +40,7 @@ public static partial class FrameFolder
     /// <summary>The frame files of <paramref name="directory"/> in time order.</summary>
     public static IReadOnlyList<string> List(string directory) =>
         Directory.EnumerateFiles(directory)
-            .Where(f => ImageExtensions.Contains(System.IO.Path.GetExtension(f).ToLowerInvariant()))
+            .Where(IsImage)
             .Select(f => (Path: f, Number: NumberIn(System.IO.Path.GetFileNameWithoutExtension(f))))
             .OrderBy(f => f.Number is null ? 1 : 0)
             .ThenBy(f => f.Number ?? 0)

@@ -1,3 +1,4 @@
+using C3dNet.Datasets;
 using C3dNet.Video;
 using OpenCvSharp;
 
@@ -112,7 +113,7 @@ public static class AnnotatedVideo
             var reader = VideoReader.Open(run.Input);
             return new FrameSequence(c => reader.Frames(null, c), reader.Width, reader.Height, run.Fps ?? DefaultFolderFps, reader);
         }
-        var files = FrameFolder.List(run.Input);
+        var files = FrameFolder.RequireFrames(run.Input);
         return new FrameSequence(c => files.Select((f, i) => { c.ThrowIfCancellationRequested(); return (i, FolderSource.Read(f)); }),
             run.Width, run.Height, run.Fps ?? DefaultFolderFps, null);
     }

@@ -1,3 +1,4 @@
+using C3dNet.Datasets;
 using System.IO.Enumeration;
 
 namespace C3dNet.Inference;

@@ -1,3 +1,4 @@
+using C3dNet.Datasets;
 using C3dNet.Video;
 using OpenCvSharp;
 
@@ -113,7 +114,7 @@ public sealed class FolderSource : ISampledSource
 
     public static FolderSource Open(string dir, SamplingSettings settings)
     {
-        var files = FrameFolder.List(dir);
+        var files = FrameFolder.RequireFrames(dir);
         using var first = Read(files[0]);
         return new FolderSource(dir, files, settings, first.Size());
     }

@@ -1,3 +1,4 @@
+using C3dNet.Datasets;
 using C3dNet.Inference;
 using C3dNet.Tests.Support;
 
