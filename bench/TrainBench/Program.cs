@@ -9,7 +9,9 @@ using static TorchSharp.torch;
 //   TrainBench make-data DIR [classes] [trainPerClass] [valPerClass] [testPerClass] [frames] [seed] [width] [height]
 //   TrainBench loader DIR [workers] [batch] [crop] [batches]      loader clips/s (no training)
 //   TrainBench step [width] [crop] [batch] [steps] [threads]              train-step clips/s on random input
-//   TrainBench train DIR key=value ...                           a training run (TrainConfig options), prints per-epoch lines
+//   TrainBench clip-parts DIR                                    time of frame decoding vs ClipTensor.Write per clip
+//   TrainBench train DIR key=value ...                           a training run (TrainConfig options in snake_case), per-epoch lines
+// Set OMP_WAIT_POLICY=PASSIVE when the cores are shared (see the report); C3D_THREADS sets libtorch threads for `train`.
 string mode = args.Length > 0 ? args[0] : "help";
 switch (mode)
 {
@@ -106,54 +108,8 @@ switch (mode)
         Console.WriteLine($"read {read:F3} ms/frame ({read * 16:F2} ms/clip), ClipTensor.Write {write:F2} ms/clip");
         break;
     }
-    case "leaks":
-    {
-        var stats = TorchSharp.DisposeScopeManager.Statistics;
-        random.manual_seed(1);
-        long m0 = stats.ThreadTotalLiveCount;
-        new C3D(new C3dConfig { NumClasses = 2, WidthMultiplier = 0.125, CropSize = 56 }).Dispose();
-        Console.WriteLine($"C3D new+dispose: +{stats.ThreadTotalLiveCount - m0}"); m0 = stats.ThreadTotalLiveCount;
-        using (var m2 = new C3D(new C3dConfig { NumClasses = 2, WidthMultiplier = 0.125, CropSize = 56 })) { using var o2 = OptimizerFactory.CreateAdamW(m2, 1e-3, 0, 1); }
-        Console.WriteLine($"C3D+AdamW new+dispose: +{stats.ThreadTotalLiveCount - m0}"); m0 = stats.ThreadTotalLiveCount;
-        using (var m3 = new C3D(new C3dConfig { NumClasses = 2, WidthMultiplier = 0.125, CropSize = 56 })) { m3.train(); m3.eval(); var sd = m3.state_dict(); }
-        Console.WriteLine($"C3D state_dict: +{stats.ThreadTotalLiveCount - m0}"); m0 = stats.ThreadTotalLiveCount;
-        nn.Conv3d(3, 8, 3, padding: 1).Dispose();
-        Console.WriteLine($"Conv3d: +{stats.ThreadTotalLiveCount - m0}"); m0 = stats.ThreadTotalLiveCount;
-        using (var c = nn.Conv3d(3, 8, 3, padding: 1)) { nn.init.kaiming_normal_(c.weight!); }
-        Console.WriteLine($"Conv3d+kaiming: +{stats.ThreadTotalLiveCount - m0}"); m0 = stats.ThreadTotalLiveCount;
-        using (var c = nn.Conv3d(3, 8, 3, padding: 1)) { using var ng = no_grad(); nn.init.kaiming_normal_(c.weight!); }
-        Console.WriteLine($"Conv3d+nograd kaiming: +{stats.ThreadTotalLiveCount - m0}"); m0 = stats.ThreadTotalLiveCount;
-        nn.MaxPool3d(new long[] { 2, 2, 2 }, new long[] { 2, 2, 2 }, new long[] { 0, 1, 1 }).Dispose();
-        Console.WriteLine($"pool: +{stats.ThreadTotalLiveCount - m0}"); m0 = stats.ThreadTotalLiveCount;
-        var g = random.get_rng_state(); random.set_rng_state(g); g.Dispose();
-        Console.WriteLine($"rng get/set: +{stats.ThreadTotalLiveCount - m0}"); m0 = stats.ThreadTotalLiveCount;
-        using var model = new C3D(new C3dConfig { NumClasses = 2, WidthMultiplier = 0.125, CropSize = 56 });
-        using var opt = args[1] == "sgd" ? (TorchSharp.Modules.OptimizerHelper)ReferenceOptimizer.CreateSgd(model, 1e-3) : OptimizerFactory.CreateAdamW(model, 1e-3, 0, 1);
-        using (var scope = NewDisposeScope()) { var l = nn.functional.cross_entropy(model.forward(randn(new long[] { 2, 3, 16, 56, 56 })), tensor(new long[] { 0, 1 })); l.backward(); opt.step(); }
-        long Live() => stats.ThreadTotalLiveCount;
-        long a = Live();
-        var ckpt = C3dNet.Checkpoints.C3dCheckpoint.FromModel(model, 1, ["a", "b"]);
-        Console.WriteLine($"FromModel: +{Live() - a}"); a = Live();
-        ckpt.OptimizerState = C3dNet.Checkpoints.OptimizerStateIo.Capture(opt);
-        Console.WriteLine($"Capture: +{Live() - a}"); a = Live();
-        ckpt.Extra["rng"] = random.get_rng_state();
-        Console.WriteLine($"rng: +{Live() - a}"); a = Live();
-        ckpt.Save("/tmp/leak.pth.tar");
-        Console.WriteLine($"Save: +{Live() - a}"); a = Live();
-        ckpt.Dispose();
-        Console.WriteLine($"Dispose: {Live() - a}"); a = Live();
-        var back = C3dNet.Checkpoints.C3dCheckpoint.Load("/tmp/leak.pth.tar");
-        Console.WriteLine($"Load: +{Live() - a}"); a = Live();
-        back.LoadInto(model, "x");
-        Console.WriteLine($"LoadInto: +{Live() - a}"); a = Live();
-        C3dNet.Checkpoints.OptimizerStateIo.Restore(opt, back.OptimizerState!, "x");
-        Console.WriteLine($"Restore: +{Live() - a}"); a = Live();
-        back.Dispose();
-        Console.WriteLine($"Dispose: {Live() - a}"); a = Live();
-        break;
-    }
     default:
-        Console.WriteLine("modes: make-data, loader, step, train");
+        Console.WriteLine("modes: make-data, loader, step, clip-parts, train");
         break;
 }
 
