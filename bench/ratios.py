@@ -14,7 +14,7 @@ for key, value in ours.items():
         continue
     r = ref.get(key)
     ratio = f"{value / r:7.2f}" if r else '      -'
-    print(f"{key:42} {value:10.3f} {r if r is not None else '-':>10} {ratio}")
+    print(f"{key:42} {value:10.3f} {r if r is not None else float('nan'):10.3f} {ratio}")
 
 def ratio(ours_key, ref_key):
     a, b = ours.get(ours_key), ref.get(ref_key)

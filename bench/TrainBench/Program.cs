@@ -9,6 +9,7 @@ using static TorchSharp.torch;
 //   TrainBench make-data DIR [classes] [trainPerClass] [valPerClass] [testPerClass] [frames] [seed] [width] [height]
 //   TrainBench loader DIR [workers] [batch] [crop] [batches]      loader clips/s (no training)
 //   TrainBench step [width] [crop] [batch] [steps] [threads]              train-step clips/s on random input
+//   TrainBench conv [batch] [runs] [threads] [cin] [cout]                 conv3a-sized Conv3d GFLOP/s
 //   TrainBench clip-parts DIR                                    time of frame decoding vs ClipTensor.Write per clip
 //   TrainBench train DIR key=value ...                           a training run (TrainConfig options in snake_case), per-epoch lines
 // Set OMP_WAIT_POLICY=PASSIVE when the cores are shared (see the report); C3D_THREADS sets libtorch threads for `train`.
@@ -90,6 +91,27 @@ switch (mode)
         });
         var result = Trainer.Run(config, progress);
         Console.WriteLine($"done in {sw.Elapsed.TotalSeconds:F0}s, best val {result.BestValAccuracy:F3}, run {result.RunDir}");
+        break;
+    }
+    case "conv":
+    {
+        // conv3a-sized Conv3d (the bench's peak): GFLOP/s at a given batch and thread count
+        int batch = Arg(1, 4), runs = Arg(2, 5), threads = Arg(3, 0), cin = Arg(4, 128), cout = Arg(5, 256);
+        C3dNet.Runtime.Threads.Configure(threads);
+        using var _ = no_grad();
+        var x = randn(new long[] { batch, cin, 8, 28, 28 });
+        var w = randn(new long[] { cout, cin, 3, 3, 3 }) * 0.01;
+        double gflop = 2.0 * cout * cin * 27 * 8 * 28 * 28 * batch / 1e9;
+        using (var warm = nn.functional.conv3d(x, w, padding: [1, 1, 1])) { }
+        var rates = new List<double>();
+        for (int i = 0; i < runs; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            using var y = nn.functional.conv3d(x, w, padding: [1, 1, 1]);
+            rates.Add(gflop / sw.Elapsed.TotalSeconds);
+        }
+        rates.Sort();
+        Console.WriteLine($"conv3d {cin}->{cout} batch {batch}, {get_num_threads()} threads: median {rates[rates.Count / 2]:F1} GFLOP/s (min {rates[0]:F1}, max {rates[^1]:F1})");
         break;
     }
     case "clip-parts":

@@ -1,13 +1,13 @@
 """The reference's clip loading (jfzhang95/pytorch-video-recognition dataloaders/dataset.py, VideoDataset.__getitem__
 for the train split) re-written from its logic, to time it on the same frame folders as `TrainBench loader`.
 
-    /usr/bin/python3 bench/loader/reference_loader.py DATA [--workers 2] [--batch 20] [--batches 30]
+    /usr/bin/python3 bench/loader/reference_loader.py DATA [--workers 2] [--batch 20] [--batches 30] [--json]
 
 Per clip, as the reference does: list the video folder, sort the names as text, read EVERY frame with cv2.imread into a
 float64 -> float32 buffer (frames x 128 x 171 x 3), pick a random start and a random 112x112 crop, subtract the mean
 [90, 98, 102], transpose to (3, 16, 112, 112); batches through torch.utils.data.DataLoader(shuffle=True, num_workers=N).
 """
-import argparse, os, time
+import argparse, json, os, time
 import cv2
 import numpy as np
 import torch
@@ -62,6 +62,7 @@ def main():
     ap.add_argument('--workers', type=int, default=2)
     ap.add_argument('--batch', type=int, default=20)
     ap.add_argument('--batches', type=int, default=30)
+    ap.add_argument('--json', action='store_true', help='print {"loader_clips_per_s": ...} for bench/compare')
     a = ap.parse_args()
     torch.set_num_threads(1)
     ds = ReferenceVideoDataset(os.path.join(a.data, 'train'))
@@ -76,7 +77,10 @@ def main():
             if clips >= a.batches * a.batch:
                 break
     s = time.time() - start
-    print(f'reference VideoDataset + DataLoader: {clips} clips, {a.workers} workers, batch {a.batch}: {clips / s:.1f} clips/s')
+    if a.json:
+        print(json.dumps({'loader_clips_per_s': round(clips / s, 3), 'loader_workers': a.workers, 'loader_batch': a.batch}))
+    else:
+        print(f'reference VideoDataset + DataLoader: {clips} clips, {a.workers} workers, batch {a.batch}: {clips / s:.1f} clips/s')
 
 
 if __name__ == '__main__':

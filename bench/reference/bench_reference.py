@@ -11,6 +11,15 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', 'tests', 
 from c3d_reference import C3D, lr_groups, scaled  # noqa: E402
 
 
+def native_bf16():
+    """As `c3d bench`: without avx512_bf16/amx_bf16, bf16 Conv3d is emulated and full sizes take most of an hour."""
+    try:
+        flags = open('/proc/cpuinfo').read()
+    except OSError:
+        return False
+    return 'avx512_bf16' in flags or 'amx_bf16' in flags
+
+
 def rate(work, warmup, runs, fn):
     for _ in range(warmup):
         fn()
@@ -36,15 +45,19 @@ def main():
         out[key] = round(triple[0], 4)
         spread[key] = {'median': triple[0], 'min': triple[1], 'max': triple[2]}
 
+    bf16_full = args.quick or native_bf16()
     with torch.no_grad():
         for dtype, name in ((torch.float32, 'fp32'), (torch.bfloat16, 'bf16')):
-            a, b = torch.randn(n, n).to(dtype), torch.randn(n, n).to(dtype)
-            put(f'matmul_{name}_gflops', rate(2 * n ** 3 / 1e9, warm, runs, lambda: a @ b))
+            reduced = dtype == torch.bfloat16 and not bf16_full  # the same reduced sizes as c3d bench
+            size = 256 if reduced else n
+            batch, depth, side = (1, 2, 14) if reduced else (4, 8, 28)
+            a, b = torch.randn(size, size).to(dtype), torch.randn(size, size).to(dtype)
+            put(f'matmul_{name}_gflops', rate(2 * size ** 3 / 1e9, warm, runs, lambda: a @ b))
             cin, cout = scaled(128, width), scaled(256, width)
-            x = torch.randn(4, cin, 8, 28, 28).to(dtype)
+            x = torch.randn(batch, cin, depth, side, side).to(dtype)
             w = (torch.randn(cout, cin, 3, 3, 3) * 0.01).to(dtype)
             try:
-                put(f'conv3d_{name}_peak_gflops', rate(2 * cout * cin * 27 * 8 * 28 * 28 * 4 / 1e9, warm, runs,
+                put(f'conv3d_{name}_peak_gflops', rate(2 * cout * cin * 27 * depth * side * side * batch / 1e9, warm, runs,
                                                        lambda: torch.nn.functional.conv3d(x, w, padding=1)))
             except RuntimeError as e:  # bf16 Conv3d may be missing on CPU in older torch
                 out[f'conv3d_{name}_peak_gflops'] = None
@@ -52,6 +65,11 @@ def main():
 
         model = C3D(num_classes=101, width=width).eval()
         for dtype, name in ((torch.float32, 'fp32'), (torch.bfloat16, 'bf16')):
+            if dtype == torch.bfloat16 and not bf16_full:
+                for batch in (1, 8):
+                    out[f'infer_bf16_bs{batch}_clips_per_s'] = None
+                    out[f'infer_bf16_bs{batch}_skipped'] = 'no native bf16 on this CPU (as c3d bench)'
+                continue
             m = model.to(dtype)
             for batch in (1, 8):
                 x = torch.randn(batch, 3, 16, 112, 112).to(dtype)

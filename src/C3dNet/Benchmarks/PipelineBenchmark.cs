@@ -10,7 +10,8 @@ namespace C3dNet.Benchmarks;
 
 /// <summary>
 /// The pipeline side of `c3d bench`, on generated videos in a temporary folder: preprocessing
-/// videos/s and frames/s, and end-to-end predict (decode, sampling, inference) as a real-time factor.
+/// videos/s and frames/s, the training clip loader on the frames it wrote, and end-to-end predict
+/// (decode, sampling, inference) as a real-time factor.
 /// </summary>
 public sealed class PipelineBenchmark(BenchSettings settings, IProgress<string>? progress = null, CancellationToken cancel = default)
 {
@@ -21,13 +22,14 @@ public sealed class PipelineBenchmark(BenchSettings settings, IProgress<string>?
         string work = Directory.CreateTempSubdirectory("c3d-bench-").FullName;
         try
         {
-            Preprocess(work);
+            string frames = Preprocess(work);
+            Loader(frames);
             Predict(work);
         }
         finally { Directory.Delete(work, recursive: true); }
     }
 
-    private void Preprocess(string work)
+    private string Preprocess(string work)
     {
         progress?.Report("preprocessing");
         bool quick = settings.Model.WidthMultiplier < 1;
@@ -38,19 +40,52 @@ public sealed class PipelineBenchmark(BenchSettings settings, IProgress<string>?
         }, null, cancel);
         var rates = new List<double>();
         var frameRates = new List<double>();
-        for (int run = 0; run < (quick ? 1 : 3); run++)
+        int runs = quick ? 1 : 3;
+        string outDir = "";
+        for (int run = 0; run < runs; run++)
         {
-            string outDir = Path.Combine(work, $"frames{run}");
+            outDir = Path.Combine(work, $"frames{run}");
             long start = Stopwatch.GetTimestamp();
             var summary = DatasetPreprocessor.Run(new PreprocessOptions { VideosDir = videos, OutDir = outDir }, null, cancel);
             double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             int done = summary.Splits.Sum(s => s.Videos);
             rates.Add(done / seconds);
             frameRates.Add(summary.Splits.Sum(s => s.Frames) / seconds);
-            Directory.Delete(outDir, recursive: true);
+            if (run < runs - 1) Directory.Delete(outDir, recursive: true); // the last one feeds the loader
         }
         Results.Add(RepeatedTimer.Summarise("preprocess_videos_per_s", "c3d preprocess, 320x240 MJPG videos of 160 frames", "videos/s", rates));
         Results.Add(RepeatedTimer.Summarise("preprocess_frames_per_s", "c3d preprocess, frames written", "frames/s", frameRates));
+        return outDir;
+    }
+
+    /// <summary>
+    /// The training loader as `c3d train` runs it (batch 20, random 112x112 crops of 171x128 JPEGs,
+    /// flips, tensors made), with no training step: the rate at which it can feed one.
+    /// </summary>
+    private void Loader(string frames)
+    {
+        progress?.Report("clip loader");
+        const int batchSize = 20;
+        var data = FrameDataset.Open(frames);
+        var dataset = new ClipDataset(data.Videos("train"), new C3dConfig { NumClasses = data.ClassNames.Count });
+        var loader = new ClipLoader(dataset, batchSize, workers: Math.Clamp(Environment.ProcessorCount, 1, 4));
+        int batchesPerRun = settings.Model.WidthMultiplier < 1 ? 3 : 15, epoch = 0;
+        var rates = new List<double>();
+        for (int run = 0; run < Math.Max(1, settings.Runs / 2); run++)
+        {
+            int clips = 0;
+            long start = 0;
+            while (clips < batchesPerRun * batchSize)
+                foreach (var batch in loader.Batches(dataset.TrainEpoch(1, epoch++), 0, cancel))
+                {
+                    using (var inputs = batch.Inputs()) { }
+                    if (start == 0) { start = Stopwatch.GetTimestamp(); continue; } // the first batch includes starting the threads
+                    clips += batch.Count;
+                    if (clips >= batchesPerRun * batchSize) break;
+                }
+            rates.Add(clips / Stopwatch.GetElapsedTime(start).TotalSeconds);
+        }
+        Results.Add(RepeatedTimer.Summarise("loader_clips_per_s", $"training clip loader, batch {batchSize}, 112x112 crops of 171x128 JPEGs, {loader.Workers} workers", "clips/s", rates));
     }
 
     private void Predict(string work)
