@@ -7,6 +7,16 @@ namespace C3dNet.Demo;
 /// <summary>report.md: what the demo did, its numbers and pictures, and the same chain on UCF101.</summary>
 public static class DemoMarkdown
 {
+    /// <summary>The demo's chain on UCF101 (the official split 1, fine-tuned from the Sports-1M weights).</summary>
+    public static readonly IReadOnlyList<string> Ucf101Commands =
+    [
+        "./c3d preprocess --videos UCF-101 --out ucf101-frames --split official --split-dir ucfTrainTestlist --split-index 1",
+        "./c3d train --data ucf101-frames --pretrained c3d-pretrained.pth --epochs 30 --run-dir run/ucf101",
+        "./c3d eval --data ucf101-frames --checkpoint run/ucf101/models/best.pth.tar --clips 10",
+        "./c3d predict some_video.avi --checkpoint run/ucf101/models/best.pth.tar --out annotated.mp4",
+        "./c3d features UCF-101/*/*.avi --checkpoint run/ucf101/models/best.pth.tar --layer fc6 --out features",
+    ];
+
     public static string Render(DemoReport r, EvaluationReport eval)
     {
         var c = CultureInfo.InvariantCulture;
@@ -31,11 +41,7 @@ public static class DemoMarkdown
         sb.AppendLine($"![annotated frame]({Rel("annotated_frame")})").AppendLine();
         sb.AppendLine("## The same chain on UCF101").AppendLine();
         sb.AppendLine("```bash");
-        sb.AppendLine("./c3d preprocess --videos UCF-101 --out ucf101-frames --split official --split-dir ucfTrainTestlist --split-index 1");
-        sb.AppendLine("./c3d train --data ucf101-frames --pretrained c3d-pretrained.pth --epochs 30");
-        sb.AppendLine("./c3d eval --data ucf101-frames --checkpoint run/run_0/best.pth.tar --clips 10");
-        sb.AppendLine("./c3d predict some_video.avi --checkpoint run/run_0/best.pth.tar --out annotated.mp4");
-        sb.AppendLine("./c3d features UCF-101/*/*.avi --checkpoint run/run_0/best.pth.tar --layer fc6 --out features");
+        foreach (var line in Ucf101Commands) sb.AppendLine(line);
         sb.AppendLine("```");
         return sb.ToString();
     }

@@ -34,7 +34,7 @@ public static class DemoRunner
         progress?.Report(new("generate", $"{o.Classes} motion classes x {o.VideosPerClass} videos of {o.Frames} frames"));
         var generated = MotionVideoGenerator.Generate(new GeneratorOptions
         {
-            OutDir = videos, Classes = o.Classes, VideosPerClass = o.VideosPerClass, Frames = o.Frames, Seed = o.Seed,
+            OutDir = videos, Classes = o.Classes, VideosPerClass = o.VideosPerClass, ClipsPerGroup = o.ClipsPerGroup, Frames = o.Frames, Seed = o.Seed,
         }, null, cancel);
 
         progress?.Report(new("preprocess", $"group split, every {o.FrameStep}nd frame at {o.FrameWidth}x{o.FrameHeight}"));
