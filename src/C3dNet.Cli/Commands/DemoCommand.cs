@@ -33,7 +33,7 @@ internal static class DemoCommand
             ]);
             ConsoleUi.KeyValues("outputs", report.Paths.Select(kv => (kv.Key, kv.Value)));
             AnsiConsole.MarkupLine($"Open [bold]{Markup.Escape(report.Paths["report_md"])}[/] for the numbers and pictures. The same chain on UCF101:");
-            foreach (var line in DemoMarkdown.Ucf101Commands) AnsiConsole.WriteLine("  " + line);
+            foreach (var line in DemoMarkdown.Ucf101Commands) ConsoleUi.WriteText($"  {line}\n"); // unwrapped, to copy and paste
             return Task.FromResult(CommandRunner.Ok);
         }, needsOpenCv: true));
         return command;

@@ -37,7 +37,7 @@ public static class DemoMarkdown
         sb.AppendLine("## Predictions on held-out videos").AppendLine();
         sb.AppendLine("| video | true | predicted | probability |").AppendLine("|---|---|---|---|");
         foreach (var p in r.Predictions) sb.AppendLine(c, $"| {p.Video} | {p.TrueLabel} | {p.Predicted} | {p.Probability:F3} |");
-        sb.AppendLine().AppendLine(c, $"Annotated video: `{Rel("annotated_video")}`; one of its frames:").AppendLine();
+        sb.AppendLine().AppendLine(c, $"Annotated video: `{Rel("annotated_video")}`; one of its frames (enlarged 2x):").AppendLine();
         sb.AppendLine($"![annotated frame]({Rel("annotated_frame")})").AppendLine();
         sb.AppendLine("## The same chain on UCF101").AppendLine();
         sb.AppendLine("```bash");

@@ -122,7 +122,14 @@ public static class DemoRunner
         int middle = Math.Max(0, reader.ReportedFrameCount / 2);
         foreach (var (index, mat) in reader.Frames(i => i == middle))
         {
-            using (mat) Cv2.ImWrite(png, mat);
+            using (mat)
+            {
+                // The demo's videos are 160x120: shown at 2x (pixels kept sharp) so the label can be read.
+                int scale = Math.Max(1, 320 / Math.Max(1, mat.Width));
+                using var shown = new Mat();
+                Cv2.Resize(mat, shown, new OpenCvSharp.Size(mat.Width * scale, mat.Height * scale), interpolation: InterpolationFlags.Nearest);
+                Cv2.ImWrite(png, shown);
+            }
             break;
         }
     }
