@@ -32,5 +32,8 @@ targets = [
 print('\ntargets')
 for name, value, target in targets:
     state = '-' if value is None else ('met' if value >= target else 'NOT met')
+    if value is None and 'bf16' in name and ours.get('infer_bf16_bs1_skipped'):
+        state = 'not measured: no native bf16 on this CPU (see bench/README.md)'
+
     shown = '-' if value is None else f'{value:.2f}'
     print(f"  {name:52} {shown:>7}  target >= {target:<4} {state}")
