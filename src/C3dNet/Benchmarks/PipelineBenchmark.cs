@@ -102,7 +102,7 @@ public sealed class PipelineBenchmark(BenchSettings settings, IProgress<string>?
         using var model = new C3D(config);
         using var ckpt = C3dCheckpoint.FromModel(model, classNames: Enumerable.Range(0, config.NumClasses).Select(i => $"class{i}").ToList());
         using var clipModel = ClipModel.FromCheckpoint(ckpt, "bench", CPU, InferencePrecision.Fp32);
-        var predictor = new Predictor(clipModel, SamplingSettings.For(config, stride: 16), batchSize: 8);
+        var predictor = new Predictor(clipModel, SamplingSettings.For(config, stride: 16), InferenceBatchSize.DefaultFor(CPU, config.WidthMultiplier)); // what `c3d predict` uses
         var input = new InputItem(generated.Videos[0].Path, InputKind.Video);
         predictor.Predict(input, null, cancel); // warm-up
         var factors = new List<double>();

@@ -1,0 +1,27 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace C3dNet.Inference;
+
+/// <summary>
+/// Clips per forward pass when the user gives none, from measurements on our idle 2-core CPU (bench/README.md):
+/// full C3D is fastest and leanest at batch 1 (predict: 3.10x real time and 1.56 GiB at batch 1, 2.83x and
+/// 2.0 GiB at 4, 2.68x and 2.8 GiB at 8: one clip's activations stay in cache), while a narrow net is dominated
+/// by per-call overhead and wants batches (width x0.125: 18.8 clips/s at batch 8 against 3.9 at batch 1).
+/// A GPU needs batches to be busy.
+/// </summary>
+public static class InferenceBatchSize
+{
+    public const int FullCpu = 1, Batched = 8;
+
+    public static int DefaultFor(Device device, double widthMultiplier) =>
+        device.type == DeviceType.CPU && widthMultiplier >= 1 ? FullCpu : Batched;
+
+    /// <summary>The user's value when given (at least 1), else the default for the device and network width.</summary>
+    public static int Resolve(int? requested, Device device, double widthMultiplier) => requested switch
+    {
+        null => DefaultFor(device, widthMultiplier),
+        < 1 => throw new ArgumentException($"--batch-size must be at least 1, got {requested}"),
+        _ => requested.Value,
+    };
+}
