@@ -1,6 +1,7 @@
 using System.CommandLine;
 using C3dNet.Cli.Ui;
 using C3dNet.Datasets.Synthetic;
+using C3dNet.Runtime;
 
 namespace C3dNet.Cli.Commands;
 
@@ -43,7 +44,7 @@ internal static class GenerateDataCommand
     private static async Task<int> Execute(GeneratorOptions options, bool json, CancellationToken cancel)
     {
         var dataset = await CommandProgress.Run(!json, "generate", (report, token) =>
-            MotionVideoGenerator.Generate(options, new CallbackProgress<GeneratorProgress>(p => report(p.VideosDone, p.VideosTotal, $"{p.VideosDone}/{p.VideosTotal} videos")), token), cancel);
+            MotionVideoGenerator.Generate(options, new SyncProgress<GeneratorProgress>(p => report(p.VideosDone, p.VideosTotal, $"{p.VideosDone}/{p.VideosTotal} videos")), token), cancel);
         if (json)
         {
             ConsoleUi.WriteJson(dataset);

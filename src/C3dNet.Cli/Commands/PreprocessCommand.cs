@@ -1,10 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using C3dNet.Cli.Ui;
 using C3dNet.Datasets;
+using C3dNet.Runtime;
 using C3dNet.Video;
-using Spectre.Console;
 
 namespace C3dNet.Cli.Commands;
 
@@ -71,7 +70,7 @@ internal static class PreprocessCommand
             summary = await CommandProgress.Run(!json, "preprocess", (report, token) =>
             {
                 var clock = Stopwatch.StartNew();
-                var progress = new CallbackProgress<PreprocessProgress>(p => report(p.VideosDone, p.VideosTotal,
+                var progress = new SyncProgress<PreprocessProgress>(p => report(p.VideosDone, p.VideosTotal,
                     $"{p.VideosDone}/{p.VideosTotal} videos, {p.FramesWrittenThisRun / Math.Max(clock.Elapsed.TotalSeconds, 1e-3):F0} frames/s" +
                     (p.Failed > 0 ? $", {p.Failed} failed" : "")));
                 return DatasetPreprocessor.Run(options, progress, token);
@@ -116,76 +115,5 @@ internal static class PreprocessCommand
         string line = $"{s.Processed} videos extracted in {s.Seconds:F1} s ({s.VideosPerSecond:F2} videos/s), {s.Resumed} already complete, {s.Failed} failed{extra}";
         if (s.Failed > 0) ConsoleUi.Warning(line);
         else ConsoleUi.Success(line);
-    }
-}
-
-/// <summary>IProgress that calls back on the reporting thread (Progress&lt;T&gt; would post, reordering reports).</summary>
-internal sealed class CallbackProgress<T>(Action<T> callback) : IProgress<T>
-{
-    public void Report(T value) => callback(value);
-}
-
-/// <summary>Runs long library work on a worker thread behind a progress bar (when the console is interactive).</summary>
-internal static class CommandProgress
-{
-    /// <param name="show">False for --json or redirected output: no bar.</param>
-    /// <param name="work">Gets a report(done, total, text) callback and the token.</param>
-    public static async Task<T> Run<T>(bool show, string label, Func<Action<int, int, string>, CancellationToken, T> work, CancellationToken outer)
-    {
-        using var interrupt = new InterruptSignal(outer);
-        var cancel = interrupt.Token;
-        if (!show || !AnsiConsole.Profile.Capabilities.Interactive)
-            return await Task.Run(() => work((_, _, _) => { }, cancel), cancel);
-        return await AnsiConsole.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-            .StartAsync(async context =>
-            {
-                var task = context.AddTask(label, maxValue: 1);
-                var gate = new object();
-                void Report(int done, int total, string text)
-                {
-                    lock (gate)
-                    {
-                        task.MaxValue = Math.Max(total, 1);
-                        task.Value = done;
-                        task.Description = $"{label}: {Markup.Escape(text)}";
-                    }
-                }
-                return await Task.Run(() => work(Report, cancel), cancel);
-            });
-    }
-}
-
-/// <summary>
-/// Ctrl-C (SIGINT) or SIGTERM cancels the token so the work stops cleanly between videos; a second Ctrl-C
-/// terminates at once. (System.CommandLine 2.0.0 handles neither unless ProcessTerminationTimeout is set.)
-/// </summary>
-internal sealed class InterruptSignal : IDisposable
-{
-    private readonly CancellationTokenSource source;
-    private readonly PosixSignalRegistration interrupt, terminate;
-
-    public InterruptSignal(CancellationToken outer)
-    {
-        source = CancellationTokenSource.CreateLinkedTokenSource(outer);
-        interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-    }
-
-    public CancellationToken Token => source.Token;
-
-    private void OnSignal(PosixSignalContext context)
-    {
-        if (source.IsCancellationRequested) return; // second signal: default action (terminate)
-        context.Cancel = true;
-        source.Cancel();
-    }
-
-    public void Dispose()
-    {
-        interrupt.Dispose();
-        terminate.Dispose();
-        source.Dispose();
     }
 }
