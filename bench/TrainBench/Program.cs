@@ -9,7 +9,8 @@ using static TorchSharp.torch;
 //   TrainBench make-data DIR [classes] [trainPerClass] [valPerClass] [testPerClass] [frames] [seed] [width] [height]
 //   TrainBench loader DIR [workers] [batch] [crop] [batches]      loader clips/s (no training)
 //   TrainBench step [width] [crop] [batch] [steps] [threads]              train-step clips/s on random input
-//   TrainBench conv [batch] [runs] [threads] [cin] [cout]                 conv3a-sized Conv3d GFLOP/s
+//   TrainBench conv [batch] [runs] [threads] [cin] [cout] [cl]            conv3a-sized Conv3d GFLOP/s (cl=1: channels-last 3D)
+//   TrainBench infer [width] [batch] [runs] [cl]                          full C3D forward clips/s (cl=1: channels-last input)
 //   TrainBench clip-parts DIR                                    time of frame decoding vs ClipTensor.Write per clip
 //   TrainBench train DIR key=value ...                           a training run (TrainConfig options in snake_case), per-epoch lines
 // Set OMP_WAIT_POLICY=PASSIVE when the cores are shared (see the report); C3D_THREADS sets libtorch threads for `train`.
@@ -93,14 +94,43 @@ switch (mode)
         Console.WriteLine($"done in {sw.Elapsed.TotalSeconds:F0}s, best val {result.BestValAccuracy:F3}, run {result.RunDir}");
         break;
     }
+    case "infer":
+    {
+        // full C3D forward clips/s; cl=1 feeds the input with NDHWC strides (libtorch's channels_last_3d)
+        double width = ArgD(1, 1.0);
+        int batch = Arg(2, 1), runs = Arg(3, 3), cl = Arg(4, 0);
+        C3dNet.Runtime.Threads.Configure(0);
+        using var _ = no_grad();
+        using var model = new C3D(new C3dConfig { NumClasses = 101, WidthMultiplier = width });
+        model.eval();
+        var x = randn(new long[] { batch, 3, 16, 112, 112 });
+        if (cl == 1) x = x.permute(0, 2, 3, 4, 1).contiguous().permute(0, 4, 1, 2, 3);
+        using (var warm = model.forward(x)) { }
+        var rates = new List<double>();
+        for (int i = 0; i < runs; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            using var y = model.forward(x);
+            rates.Add(batch / sw.Elapsed.TotalSeconds);
+        }
+        rates.Sort();
+        Console.WriteLine($"C3D inference width {width}, batch {batch}, channels-last {cl == 1}: median {rates[rates.Count / 2]:F3} clips/s (min {rates[0]:F3}, max {rates[^1]:F3})");
+        break;
+    }
     case "conv":
     {
         // conv3a-sized Conv3d (the bench's peak): GFLOP/s at a given batch and thread count
         int batch = Arg(1, 4), runs = Arg(2, 5), threads = Arg(3, 0), cin = Arg(4, 128), cout = Arg(5, 256);
+        bool channelsLast = Arg(6, 0) == 1; // NDHWC strides (permute, contiguous, permute back): libtorch's channels_last_3d
         C3dNet.Runtime.Threads.Configure(threads);
         using var _ = no_grad();
         var x = randn(new long[] { batch, cin, 8, 28, 28 });
         var w = randn(new long[] { cout, cin, 3, 3, 3 }) * 0.01;
+        if (channelsLast)
+        {
+            x = x.permute(0, 2, 3, 4, 1).contiguous().permute(0, 4, 1, 2, 3);
+            w = w.permute(0, 2, 3, 4, 1).contiguous().permute(0, 4, 1, 2, 3);
+        }
         double gflop = 2.0 * cout * cin * 27 * 8 * 28 * 28 * batch / 1e9;
         using (var warm = nn.functional.conv3d(x, w, padding: [1, 1, 1])) { }
         var rates = new List<double>();
