@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 //   TrainBench loader DIR [workers] [batch] [crop] [batches]      loader clips/s (no training)
 //   TrainBench step [width] [crop] [batch] [steps] [threads]              train-step clips/s on random input
 //   TrainBench conv [batch] [runs] [threads] [cin] [cout] [cl]            conv3a-sized Conv3d GFLOP/s (cl=1: channels-last 3D)
-//   TrainBench infer [width] [batch] [runs] [cl]                          full C3D forward clips/s (cl=1: channels-last input)
+//   TrainBench infer [width] [batch] [runs] [cl]                          full C3D forward clips/s (cl=1: channels-last input, 2: and weights)
 //   TrainBench clip-parts DIR                                    time of frame decoding vs ClipTensor.Write per clip
 //   TrainBench train DIR key=value ...                           a training run (TrainConfig options in snake_case), per-epoch lines
 // Set OMP_WAIT_POLICY=PASSIVE when the cores are shared (see the report); C3D_THREADS sets libtorch threads for `train`.
@@ -104,7 +104,11 @@ switch (mode)
         using var model = new C3D(new C3dConfig { NumClasses = 101, WidthMultiplier = width });
         model.eval();
         var x = randn(new long[] { batch, 3, 16, 112, 112 });
-        if (cl == 1) x = x.permute(0, 2, 3, 4, 1).contiguous().permute(0, 4, 1, 2, 3);
+        if (cl >= 1) x = x.permute(0, 2, 3, 4, 1).contiguous().permute(0, 4, 1, 2, 3);
+        if (cl == 2) // conv weights channels-last too
+            foreach (var (name, module) in model.named_modules())
+                if (module is TorchSharp.Modules.Conv3d conv)
+                    conv.weight = new TorchSharp.Modules.Parameter(conv.weight!.detach().permute(0, 2, 3, 4, 1).contiguous().permute(0, 4, 1, 2, 3), requires_grad: false);
         using (var warm = model.forward(x)) { }
         var rates = new List<double>();
         for (int i = 0; i < runs; i++)
@@ -114,7 +118,7 @@ switch (mode)
             rates.Add(batch / sw.Elapsed.TotalSeconds);
         }
         rates.Sort();
-        Console.WriteLine($"C3D inference width {width}, batch {batch}, channels-last {cl == 1}: median {rates[rates.Count / 2]:F3} clips/s (min {rates[0]:F3}, max {rates[^1]:F3})");
+        Console.WriteLine($"C3D inference width {width}, batch {batch}, channels-last {(cl == 0 ? "no" : cl == 1 ? "input" : "input+weights")}: median {rates[rates.Count / 2]:F3} clips/s (min {rates[0]:F3}, max {rates[^1]:F3})");
         break;
     }
     case "conv":
