@@ -28,7 +28,7 @@ internal static class PredictCommand
         var stride = new Option<int>("--stride") { Description = "Sampled frames between window starts", DefaultValueFactory = _ => 8 };
         var frameStep = new Option<int?>("--frame-step") { Description = "Keep every k-th video frame (default: the checkpoint's, as in training)" };
         var topK = new Option<int>("--top-k") { Description = "Classes listed per window and per video", DefaultValueFactory = _ => 5 };
-        var batch = new Option<int?>("--batch-size") { Description = "Clips per forward pass (default: 1 for full-width C3D on CPU, fastest there; 8 for narrow nets and on CUDA)" };
+        var batch = new Option<int?>("--batch-size") { Description = "Clips per forward pass (default: 1 for full-width C3D on CPU, as fast as larger batches there and leanest; 8 for narrow nets and on CUDA)" };
         var json = new Option<bool>("--json") { Description = "Print JSON (schema in the README) instead of tables" };
         var csv = new Option<bool>("--csv") { Description = "Print the windows as CSV instead of tables" };
         var outFile = new Option<string?>("--out") { Description = "Write the annotated video here (one input; .mp4, .avi or .mkv)" };

@@ -5,8 +5,8 @@ namespace C3dNet.Inference;
 
 /// <summary>
 /// Clips per forward pass when the user gives none, from measurements on our idle 2-core CPU (bench/README.md):
-/// full C3D is fastest and leanest at batch 1 (predict: 3.10x real time and 1.56 GiB at batch 1, 2.83x and
-/// 2.0 GiB at 4, 2.68x and 2.8 GiB at 8: one clip's activations stay in cache), while a narrow net is dominated
+/// for full C3D, predict ran at 2.7-3.5x real time at batch 1, 2 and 4 alike (repeated runs overlap), 2.68x at 8,
+/// and batch 1 needs the least memory (1.4-1.6 GiB peak against 2.0 at 4 and 2.8 at 8). A narrow net is dominated
 /// by per-call overhead and wants batches (width x0.125: 18.8 clips/s at batch 8 against 3.9 at batch 1).
 /// A GPU needs batches to be busy.
 /// </summary>
