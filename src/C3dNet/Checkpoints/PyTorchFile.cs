@@ -1,4 +1,5 @@
 using System.Collections;
+using C3dNet.Runtime;
 using TorchSharp.PyBridge;
 
 namespace C3dNet.Checkpoints;
@@ -38,20 +39,12 @@ public static class PyTorchFile
     {
         string full = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
-        string tmp = $"{full}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
-        try
+        AtomicFile.Write(full, temp =>
         {
-            using (var stream = File.Create(tmp)) // File.Create truncates; the path overload of PyBridge may not
-            {
-                PyTorchPickler.PickleStateDict(stream, dict, leaveOpen: true);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(tmp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp)) File.Delete(tmp);
-        }
+            using var stream = File.Create(temp); // File.Create truncates; the path overload of PyBridge may not
+            PyTorchPickler.PickleStateDict(stream, dict, leaveOpen: true);
+            stream.Flush(flushToDisk: true);
+        }, tempSuffix: $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}");
     }
 
     private static FileStream OpenRead(string path)

@@ -1,3 +1,5 @@
+using C3dNet.Runtime;
+
 namespace C3dNet.Datasets;
 
 /// <summary>
@@ -89,10 +91,6 @@ internal static class OutputFolder
     }
 
     /// <summary>labels.txt through a temporary file, so it is never half written.</summary>
-    public static void WriteLabels(string outDir, IReadOnlyList<string> classes)
-    {
-        string path = Path.Combine(outDir, LabelsFile), temp = path + ".tmp";
-        LabelFile.Write(temp, classes);
-        File.Move(temp, path, overwrite: true);
-    }
+    public static void WriteLabels(string outDir, IReadOnlyList<string> classes) =>
+        AtomicFile.Write(Path.Combine(outDir, LabelsFile), temp => LabelFile.Write(temp, classes));
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using C3dNet.Runtime;
 
 namespace C3dNet.Datasets;
 
@@ -122,14 +123,10 @@ public sealed record PreprocessManifest
         }
     }
 
-    public void Save(string path)
+    public void Save(string path) => AtomicFile.Write(path, temp =>
     {
-        string temp = path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            JsonSerializer.Serialize(stream, this, Json);
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temp, path, overwrite: true);
-    }
+        using var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None);
+        JsonSerializer.Serialize(stream, this, Json);
+        stream.Flush(flushToDisk: true);
+    });
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using C3dNet.Datasets;
+using C3dNet.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -215,10 +216,6 @@ public sealed class Trainer
         foreach (var f in batch.Failures) progress?.Report(new TrainNotice($"{f.Video}: {f.Message}"));
     }
 
-    private static void CopyAtomically(string from, string to)
-    {
-        string tmp = $"{to}.tmp-{Environment.ProcessId}";
-        File.Copy(from, tmp, overwrite: true);
-        File.Move(tmp, to, overwrite: true);
-    }
+    private static void CopyAtomically(string from, string to) =>
+        AtomicFile.Write(to, temp => File.Copy(from, temp, overwrite: true), tempSuffix: $".tmp-{Environment.ProcessId}");
 }

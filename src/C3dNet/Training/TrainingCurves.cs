@@ -1,3 +1,4 @@
+using C3dNet.Runtime;
 using ScottPlot;
 
 namespace C3dNet.Training;
@@ -31,8 +32,6 @@ public static class TrainingCurves
         accuracy.Axes.SetLimitsY(0, 1.02);
         loss.ShowLegend();
         accuracy.ShowLegend();
-        string tmp = path + ".tmp.png";
-        multiplot.SavePng(tmp, width, height);
-        File.Move(tmp, path, overwrite: true);
+        AtomicFile.Write(path, temp => multiplot.SavePng(temp, width, height), tempSuffix: ".tmp.png"); // ScottPlot goes by the extension
     }
 }

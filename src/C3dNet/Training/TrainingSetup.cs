@@ -203,9 +203,7 @@ internal sealed class TrainingSetup : IDisposable
             ["resumed_from"] = ResumedFrom,
             ["start_epoch"] = StartEpoch,
         };
-        string tmp = Run.ConfigFile + ".tmp";
-        File.WriteAllText(tmp, json.ToJsonString(PickleJson.Options));
-        File.Move(tmp, Run.ConfigFile, overwrite: true);
+        AtomicFile.Write(Run.ConfigFile, temp => File.WriteAllText(temp, json.ToJsonString(PickleJson.Options)));
     }
 
     public void Dispose()
