@@ -23,6 +23,12 @@ public sealed class ClipLoader
     public int BuffersCreated => buffersCreated;
     public IReadOnlyCollection<LoadFailure> Failures => badVideos.Values.ToList();
 
+    /// <summary>
+    /// Loader threads when the user asks for none (0): half the cores, 1 to 4. The network's own threads
+    /// take the cores; at C3D's training rate the loader is busy well under 1% of the time (bench/README.md).
+    /// </summary>
+    public static int ResolveWorkers(int requested) => requested > 0 ? requested : Math.Clamp(Environment.ProcessorCount / 2, 1, 4);
+
     public ClipLoader(ClipDataset dataset, int batchSize, int workers = 2, int prefetch = 0)
     {
         if (batchSize < 1) throw new ArgumentException($"batch size must be at least 1, got {batchSize}");

@@ -42,8 +42,7 @@ public static class Evaluator
         ckpt.LoadInto(model, o.Checkpoint);
         model.to(device);
         var dataset = new ClipDataset(videos, ckpt.ModelConfig);
-        int workers = o.Workers > 0 ? o.Workers : Math.Clamp(Environment.ProcessorCount / 2, 1, 4);
-        var loader = new ClipLoader(dataset, o.BatchSize, workers);
+        var loader = new ClipLoader(dataset, o.BatchSize, ClipLoader.ResolveWorkers(o.Workers));
         var scores = ClipScorer.Score(model, loader, dataset.EvalClips(o.Clips), device, progress, cancellationToken);
         var report = EvaluationReport.Compute(classNames, videos.Select(v => v.Name).ToList(), videos.Select(v => v.Label).ToList(), scores, o.TopK);
         return report with

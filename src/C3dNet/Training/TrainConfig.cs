@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using C3dNet.Checkpoints;
+using C3dNet.Datasets;
 
 namespace C3dNet.Training;
 
@@ -77,7 +78,7 @@ public sealed record TrainConfig
         nameof(DatasetName),
     ];
 
-    [JsonIgnore] public int ResolvedWorkers => Workers > 0 ? Workers : Math.Clamp(Environment.ProcessorCount / 2, 1, 4);
+    [JsonIgnore] public int ResolvedWorkers => ClipLoader.ResolveWorkers(Workers);
     [JsonIgnore] public int ResolvedResizeWidth => ResizeWidth ?? (int)Math.Round(171.0 * CropSize / 112);
     [JsonIgnore] public int ResolvedResizeHeight => ResizeHeight ?? (int)Math.Round(128.0 * CropSize / 112);
 
