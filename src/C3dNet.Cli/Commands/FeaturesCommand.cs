@@ -27,7 +27,7 @@ internal static class FeaturesCommand
         layer.AcceptOnlyFromAmong(FeatureExtractor.Layers);
         var stride = new Option<int>("--stride") { Description = "Sampled frames between clip starts (16: clips do not overlap)", DefaultValueFactory = _ => 16 };
         var frameStep = new Option<int?>("--frame-step") { Description = "Keep every k-th video frame (default: the checkpoint's)" };
-        var batch = new Option<int?>("--batch-size") { Description = "Clips per forward pass (default: 1 for full-width C3D on CPU, as fast as larger batches there and leanest; 8 for narrow nets and on CUDA)" };
+        var batch = InferenceOptions.BatchSize();
         var outDir = new Option<string>("--out") { Description = "Folder for the .npy files and index.json", Required = true };
         var precision = new Option<string>("--precision") { Description = "fp32 or bf16", DefaultValueFactory = _ => "fp32" };
         precision.AcceptOnlyFromAmong(InferencePrecisions.Choices);
@@ -49,9 +49,9 @@ internal static class FeaturesCommand
     private static int Execute(Args a, CancellationToken cancel)
     {
         if ((a.Checkpoint is null) == (a.Pretrained is null)) throw new ArgumentException("give one of --checkpoint FILE and --pretrained FILE");
+        if (a.BatchSize < 1) throw new ArgumentException($"--batch-size must be at least 1, got {a.BatchSize}");
         string weights = (a.Checkpoint ?? a.Pretrained)!;
         var device = DeviceSelector.Resolve(a.Device);
-        if (a.BatchSize < 1) throw new ArgumentException($"--batch-size must be at least 1, got {a.BatchSize}");
         if (Bf16Support.Warning(InferencePrecisions.Parse(a.Precision), device) is { } slow) ConsoleUi.Warning(slow);
         using var checkpoint = C3dCheckpoint.Load(weights);
         if (a.Pretrained is not null && checkpoint.Kind != CheckpointKind.Pretrained)

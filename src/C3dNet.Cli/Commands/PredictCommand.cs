@@ -28,7 +28,7 @@ internal static class PredictCommand
         var stride = new Option<int>("--stride") { Description = "Sampled frames between window starts", DefaultValueFactory = _ => 8 };
         var frameStep = new Option<int?>("--frame-step") { Description = "Keep every k-th video frame (default: the checkpoint's, as in training)" };
         var topK = new Option<int>("--top-k") { Description = "Classes listed per window and per video", DefaultValueFactory = _ => 5 };
-        var batch = new Option<int?>("--batch-size") { Description = "Clips per forward pass (default: 1 for full-width C3D on CPU, as fast as larger batches there and leanest; 8 for narrow nets and on CUDA)" };
+        var batch = InferenceOptions.BatchSize();
         var json = new Option<bool>("--json") { Description = "Print JSON (schema in the README) instead of tables" };
         var csv = new Option<bool>("--csv") { Description = "Print the windows as CSV instead of tables" };
         var outFile = new Option<string?>("--out") { Description = "Write the annotated video here (one input; .mp4, .avi or .mkv)" };
@@ -57,12 +57,12 @@ internal static class PredictCommand
         if (a.Json || a.Csv) ConsoleUi.MessagesToStderr();
         if (a.Out is not null && a.OutDir is not null) throw new ArgumentException("choose one of --out (one input) and --out-dir");
         if (a.TopK < 1) throw new ArgumentException($"--top-k must be at least 1, got {a.TopK}");
+        if (a.BatchSize < 1) throw new ArgumentException($"--batch-size must be at least 1, got {a.BatchSize}");
         if (a.Live is not null && a.Inputs.Length > 0) throw new ArgumentException("--live takes its source itself; give no other inputs");
         if (a.Live is null && a.Inputs.Length == 0) throw new ArgumentException("no input: give video files, frame folders or patterns, or --live SOURCE");
         if (a.Out is not null) AnnotatedVideo.CodecFor(a.Out);
 
         var device = DeviceSelector.Resolve(a.Device);
-        if (a.BatchSize < 1) throw new ArgumentException($"--batch-size must be at least 1, got {a.BatchSize}");
         if (Bf16Support.Warning(InferencePrecisions.Parse(a.Precision), device) is { } slow) ConsoleUi.Warning(slow);
         using var checkpoint = C3dCheckpoint.Load(a.Checkpoint);
         if (checkpoint.Kind == CheckpointKind.Pretrained)

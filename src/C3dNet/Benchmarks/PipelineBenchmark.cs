@@ -59,8 +59,9 @@ public sealed class PipelineBenchmark(BenchSettings settings, IProgress<string>?
     }
 
     /// <summary>
-    /// The training loader as `c3d train` runs it (batch 20, random 112x112 crops of 171x128 JPEGs,
-    /// flips, tensors made), with no training step: the rate at which it can feed one.
+    /// The training loader (batch 20, random 112x112 crops of 171x128 JPEGs, flips, tensors made) with no
+    /// training step: the rate at which it can feed one. One worker per core (up to 4), as many as
+    /// bench/compare gives the reference's DataLoader; `c3d train` needs fewer (ClipLoader.ResolveWorkers).
     /// </summary>
     private void Loader(string frames)
     {

@@ -99,7 +99,7 @@ public static class DemoRunner
         using var ckpt = C3dCheckpoint.Load(checkpoint);
         var classNames = ckpt.ClassNames ?? throw new InvalidDataException($"{checkpoint}: no class names");
         using var model = ClipModel.FromCheckpoint(ckpt, checkpoint, CPU, InferencePrecision.Fp32);
-        var predictor = new Predictor(model, SamplingSettings.For(ckpt.ModelConfig, stride: 4), batchSize: 8);
+        var predictor = new Predictor(model, SamplingSettings.For(ckpt.ModelConfig, stride: 4), InferenceBatchSize.DefaultFor(CPU, ckpt.ModelConfig.WidthMultiplier));
         var results = new List<DemoPrediction>();
         string annotated = Path.Combine(outputs, "annotated.avi"), frame = Path.Combine(outputs, "annotated_frame.png");
         foreach (var (cls, path) in testVideos)
