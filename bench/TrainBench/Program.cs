@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using C3dNet.Benchmarks;
 using C3dNet.Datasets;
 using C3dNet.Models;
 using C3dNet.Training;
@@ -96,7 +97,7 @@ switch (mode)
     }
     case "infer":
     {
-        // full C3D forward clips/s; cl=1 feeds the input with NDHWC strides (libtorch's channels_last_3d)
+        // full C3D forward clips/s; cl=1 feeds the input channels-last, cl=2 the conv weights too
         double width = ArgD(1, 1.0);
         int batch = Arg(2, 1), runs = Arg(3, 3), cl = Arg(4, 0);
         C3dNet.Runtime.Threads.Configure(0);
@@ -104,48 +105,28 @@ switch (mode)
         using var model = new C3D(new C3dConfig { NumClasses = 101, WidthMultiplier = width });
         model.eval();
         var x = randn(new long[] { batch, 3, 16, 112, 112 });
-        if (cl >= 1) x = x.permute(0, 2, 3, 4, 1).contiguous().permute(0, 4, 1, 2, 3);
-        if (cl == 2) // conv weights channels-last too
+        if (cl >= 1) x = ChannelsLast(x);
+        if (cl == 2)
             foreach (var (name, module) in model.named_modules())
                 if (module is TorchSharp.Modules.Conv3d conv)
-                    conv.weight = new TorchSharp.Modules.Parameter(conv.weight!.detach().permute(0, 2, 3, 4, 1).contiguous().permute(0, 4, 1, 2, 3), requires_grad: false);
-        using (var warm = model.forward(x)) { }
-        var rates = new List<double>();
-        for (int i = 0; i < runs; i++)
-        {
-            var sw = Stopwatch.StartNew();
-            using var y = model.forward(x);
-            rates.Add(batch / sw.Elapsed.TotalSeconds);
-        }
-        rates.Sort();
-        Console.WriteLine($"C3D inference width {width}, batch {batch}, channels-last {(cl == 0 ? "no" : cl == 1 ? "input" : "input+weights")}: median {rates[rates.Count / 2]:F3} clips/s (min {rates[0]:F3}, max {rates[^1]:F3})");
+                    conv.weight = new TorchSharp.Modules.Parameter(ChannelsLast(conv.weight!.detach()), requires_grad: false);
+        var m = RepeatedTimer.Rate("infer", "C3D inference", "clips/s", batch, 1, runs, () => { using var y = model.forward(x); }, default);
+        Console.WriteLine($"C3D inference width {width}, batch {batch}, channels-last {(cl == 0 ? "no" : cl == 1 ? "input" : "input+weights")}: median {m.Median:F3} clips/s (min {m.Min:F3}, max {m.Max:F3})");
         break;
     }
     case "conv":
     {
         // conv3a-sized Conv3d (the bench's peak): GFLOP/s at a given batch and thread count
         int batch = Arg(1, 4), runs = Arg(2, 5), threads = Arg(3, 0), cin = Arg(4, 128), cout = Arg(5, 256);
-        bool channelsLast = Arg(6, 0) == 1; // NDHWC strides (permute, contiguous, permute back): libtorch's channels_last_3d
+        bool channelsLast = Arg(6, 0) == 1;
         C3dNet.Runtime.Threads.Configure(threads);
         using var _ = no_grad();
         var x = randn(new long[] { batch, cin, 8, 28, 28 });
         var w = randn(new long[] { cout, cin, 3, 3, 3 }) * 0.01;
-        if (channelsLast)
-        {
-            x = x.permute(0, 2, 3, 4, 1).contiguous().permute(0, 4, 1, 2, 3);
-            w = w.permute(0, 2, 3, 4, 1).contiguous().permute(0, 4, 1, 2, 3);
-        }
+        if (channelsLast) (x, w) = (ChannelsLast(x), ChannelsLast(w));
         double gflop = 2.0 * cout * cin * 27 * 8 * 28 * 28 * batch / 1e9;
-        using (var warm = nn.functional.conv3d(x, w, padding: [1, 1, 1])) { }
-        var rates = new List<double>();
-        for (int i = 0; i < runs; i++)
-        {
-            var sw = Stopwatch.StartNew();
-            using var y = nn.functional.conv3d(x, w, padding: [1, 1, 1]);
-            rates.Add(gflop / sw.Elapsed.TotalSeconds);
-        }
-        rates.Sort();
-        Console.WriteLine($"conv3d {cin}->{cout} batch {batch}, {get_num_threads()} threads: median {rates[rates.Count / 2]:F1} GFLOP/s (min {rates[0]:F1}, max {rates[^1]:F1})");
+        var m = RepeatedTimer.Rate("conv", "Conv3d", "GFLOP/s", gflop, 1, runs, () => { using var y = nn.functional.conv3d(x, w, padding: [1, 1, 1]); }, default);
+        Console.WriteLine($"conv3d {cin}->{cout} batch {batch}, {get_num_threads()} threads: median {m.Median:F1} GFLOP/s (min {m.Min:F1}, max {m.Max:F1})");
         break;
     }
     case "clip-parts":
@@ -165,10 +146,12 @@ switch (mode)
         break;
     }
     default:
-        Console.WriteLine("modes: make-data, loader, step, clip-parts, train");
+        Console.WriteLine("modes: make-data, loader, step, infer, conv, clip-parts, train");
         break;
 }
 
+// NDHWC strides (permute, contiguous, permute back): what libtorch treats as channels_last_3d; TorchSharp has no memory-format API.
+Tensor ChannelsLast(Tensor t) => t.permute(0, 2, 3, 4, 1).contiguous().permute(0, 4, 1, 2, 3);
 int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i]) : fallback;
 double ArgD(int i, double fallback) => args.Length > i ? double.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
 
