@@ -35,7 +35,8 @@ switch (mode)
         C3dNet.Runtime.Threads.Configure(1);
         int workers = Arg(2, 2), batch = Arg(3, 20), crop = Arg(4, 112), batches = Arg(5, 50);
         var data = FrameDataset.Open(args[1]);
-        var config = new C3dConfig { NumClasses = data.ClassNames.Count, CropSize = crop, ResizeWidth = (int)Math.Round(171.0 * crop / 112), ResizeHeight = (int)Math.Round(128.0 * crop / 112) };
+        var (frameWidth, frameHeight) = C3dConfig.FrameSizeFor(crop);
+        var config = new C3dConfig { NumClasses = data.ClassNames.Count, CropSize = crop, ResizeWidth = frameWidth, ResizeHeight = frameHeight };
         var ds = new ClipDataset(data.Videos("train"), config);
         var loader = new ClipLoader(ds, batch, workers);
         int clips = 0, epoch = 0;

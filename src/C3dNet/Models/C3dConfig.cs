@@ -28,6 +28,10 @@ public sealed record C3dConfig
     public int ResizeWidth { get; init; } = 171;
     public int ResizeHeight { get; init; } = 128;
 
+    /// <summary>The reference's 171x128 frames for 112 crops, scaled for other crop sizes (same margins).</summary>
+    public static (int Width, int Height) FrameSizeFor(int cropSize) =>
+        ((int)Math.Round(171.0 * cropSize / 112), (int)Math.Round(128.0 * cropSize / 112));
+
     /// <summary>Channel counts of conv1, conv2, conv3, conv4, conv5 and the fc6/fc7 width.</summary>
     [JsonIgnore] public int[] Channels => [Scale(64), Scale(128), Scale(256), Scale(512), Scale(512)];
     [JsonIgnore] public int FcWidth => Scale(4096);

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using C3dNet.Checkpoints;
 using C3dNet.Datasets;
+using C3dNet.Models;
 
 namespace C3dNet.Training;
 
@@ -79,8 +80,8 @@ public sealed record TrainConfig
     ];
 
     [JsonIgnore] public int ResolvedWorkers => ClipLoader.ResolveWorkers(Workers);
-    [JsonIgnore] public int ResolvedResizeWidth => ResizeWidth ?? (int)Math.Round(171.0 * CropSize / 112);
-    [JsonIgnore] public int ResolvedResizeHeight => ResizeHeight ?? (int)Math.Round(128.0 * CropSize / 112);
+    [JsonIgnore] public int ResolvedResizeWidth => ResizeWidth ?? C3dConfig.FrameSizeFor(CropSize).Width;
+    [JsonIgnore] public int ResolvedResizeHeight => ResizeHeight ?? C3dConfig.FrameSizeFor(CropSize).Height;
 
     /// <summary>Throws with a clear message naming the option when a value is out of range.</summary>
     public TrainConfig Validated()

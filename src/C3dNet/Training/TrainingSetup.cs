@@ -141,8 +141,8 @@ internal sealed class TrainingSetup : IDisposable
         return (fromOptions with
         {
             NumClasses = w.NumClasses, WidthMultiplier = w.WidthMultiplier, ClipLength = w.ClipLength, CropSize = w.CropSize,
-            ResizeWidth = w.CropSize == config.CropSize ? config.ResolvedResizeWidth : (int)Math.Round(171.0 * w.CropSize / 112),
-            ResizeHeight = w.CropSize == config.CropSize ? config.ResolvedResizeHeight : (int)Math.Round(128.0 * w.CropSize / 112),
+            ResizeWidth = w.CropSize == config.CropSize ? config.ResolvedResizeWidth : C3dConfig.FrameSizeFor(w.CropSize).Width,
+            ResizeHeight = w.CropSize == config.CropSize ? config.ResolvedResizeHeight : C3dConfig.FrameSizeFor(w.CropSize).Height,
         }).Validated();
     }
 
