@@ -7,7 +7,12 @@ namespace C3dNet.Cli.Commands;
 /// <summary>Shared start-up for commands: native-library checks and turning known errors into one clear line.</summary>
 internal static class CommandRunner
 {
-    public const int Ok = 0, Failed = 1, Cancelled = 130;
+    /// <summary>
+    /// Exit codes, the same for every verb: 0 everything asked for was done; 1 the run failed (bad arguments, an unusable
+    /// checkpoint or environment, an output that could not be written: results are missing or incomplete); 2 done, but some
+    /// inputs were bad, reported and skipped; 130 interrupted (Ctrl-C/SIGTERM) after saving what can be resumed.
+    /// </summary>
+    public const int Ok = 0, Failed = 1, SomeInputsFailed = 2, Cancelled = 130;
 
     /// <summary>Runs a command body after checking the native libraries it needs.</summary>
     public static async Task<int> RunAsync(Func<Task<int>> body, bool needsTorch = true, bool needsOpenCv = false)
