@@ -7,6 +7,7 @@ namespace C3dNet.Runtime;
 /// </summary>
 public static class AtomicFile
 {
+    /// <param name="path">The file to write; replaced only once the new content is complete.</param>
     /// <param name="write">Writes the complete content to the temporary path it is given.</param>
     /// <param name="tempSuffix">Appended to <paramref name="path"/>; writers that go by extension need it last.</param>
     public static void Write(string path, Action<string> write, string tempSuffix = ".tmp")
