@@ -11,9 +11,6 @@ namespace C3dNet.Outputs;
 /// </summary>
 public sealed class VideoFile : IDisposable
 {
-    /// <summary>Free space is looked at every this many frames (a statvfs call; cheap).</summary>
-    private const int SpaceCheckInterval = 8;
-
     private readonly string path;
     private readonly string temp;
     private VideoWriter? writer;
@@ -39,7 +36,7 @@ public sealed class VideoFile : IDisposable
         if (writer is null) throw new InvalidOperationException($"{path}: the video is closed");
         writer.Write(frame);
         FramesWritten++;
-        if (FramesWritten % SpaceCheckInterval == 0 && NoSpaceLeft())
+        if (NoSpaceLeft()) // a statvfs call per frame: cheap next to encoding it
             throw new OutputException(path, $"no space left on the device after {FramesWritten} frames");
     }
 
