@@ -31,10 +31,19 @@ public class TrainRunDirTests
         Assert.Contains("--overwrite", text);
         sweep.AssertNothingChanged();
 
+        // What a killed run left (its process is gone) is removed; a file that only looks similar is the user's and stays.
+        using var gone = System.Diagnostics.Process.Start("true")!;
+        gone.WaitForExit();
+        string stale = dir.File($"run/models/.last.pth.tar.partial-{gone.Id}.tar");
+        File.WriteAllText(stale, "half a checkpoint");
+        File.WriteAllText(dir.File("run/.notes.partial-draft"), "mine");
+
         (code, stdout, stderr) = CliRunner.Run([.. Args(dir), "--seed", "5", "--overwrite"]);
         Assert.True(code == 0, stdout + stderr);
         Assert.Equal("my notes", File.ReadAllText(dir.File("run/notes.txt")));
         Assert.Equal("my model", File.ReadAllText(dir.File("run/models/mine.pth.tar")));
+        Assert.False(File.Exists(stale));
+        Assert.True(File.Exists(dir.File("run/.notes.partial-draft")));
         Assert.Single(File.ReadAllLines(dir.File("run/metrics.jsonl")), l => l.Contains("\"train\""));
         Assert.Single(Directory.GetFiles(dir.File("run"), "events.out.tfevents.*"));
         using var ckpt = C3dCheckpoint.Load(dir.File("run/models/last.pth.tar"));
