@@ -29,6 +29,11 @@ internal static class CommandRunner
             ConsoleUi.Warning("cancelled");
             return Cancelled;
         }
+        catch (OutputException e) // a result could not be written or may not be replaced: one line, no stack trace
+        {
+            ConsoleUi.Error(e.Message);
+            return Failed;
+        }
         catch (Exception e) when (e is CheckpointException or FileNotFoundException or DirectoryNotFoundException or ArgumentException or InvalidOperationException or InvalidDataException)
         {
             ConsoleUi.Error(e.Message);

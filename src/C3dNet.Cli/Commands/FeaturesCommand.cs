@@ -3,6 +3,7 @@ using System.Globalization;
 using C3dNet.Checkpoints;
 using C3dNet.Cli.Ui;
 using C3dNet.Inference;
+using C3dNet.Outputs;
 using C3dNet.Runtime;
 using C3dNet.Video;
 using OpenCvSharp;
@@ -16,7 +17,7 @@ namespace C3dNet.Cli.Commands;
 internal static class FeaturesCommand
 {
     private sealed record Args(string[] Inputs, string? Checkpoint, string? Pretrained, string Layer, int Stride, int? FrameStep,
-        int? BatchSize, string Out, string Precision, string Device, double? Fps);
+        int? BatchSize, string Out, bool Overwrite, string Precision, string Device, double? Fps);
 
     public static Command Create()
     {
@@ -29,6 +30,7 @@ internal static class FeaturesCommand
         var frameStep = new Option<int?>("--frame-step") { Description = "Keep every k-th video frame (default: the checkpoint's)" };
         var batch = InferenceOptions.BatchSize();
         var outDir = new Option<string>("--out") { Description = "Folder for the .npy files and index.json", Required = true };
+        var overwrite = new Option<bool>(OutputPolicy.OverwriteOption) { Description = "Replace index.json and .npy files of the same names in --out (other files there are kept)" };
         var precision = new Option<string>("--precision") { Description = "fp32 or bf16", DefaultValueFactory = _ => "fp32" };
         precision.AcceptOnlyFromAmong(InferencePrecisions.Choices);
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda", DefaultValueFactory = _ => "auto" };
@@ -36,12 +38,12 @@ internal static class FeaturesCommand
         var fps = new Option<double?>("--fps") { Description = "Frame rate of frame folders (recorded in index.json)" };
         var command = new Command("features", "Extract C3D fc6/fc7 features per clip and per video (.npy)")
         {
-            inputs, checkpoint, pretrained, layer, stride, frameStep, batch, outDir, precision, device, fps,
+            inputs, checkpoint, pretrained, layer, stride, frameStep, batch, outDir, overwrite, precision, device, fps,
         };
         // Run off the invoking thread: System.CommandLine listens for Ctrl-C only once the action's task exists.
         command.SetAction((parse, cancel) => Task.Run(() => CommandRunner.Run(() => Execute(new Args(
             parse.GetValue(inputs) ?? [], parse.GetValue(checkpoint), parse.GetValue(pretrained), parse.GetValue(layer)!, parse.GetValue(stride),
-            parse.GetValue(frameStep), parse.GetValue(batch), parse.GetValue(outDir)!, parse.GetValue(precision)!, parse.GetValue(device)!,
+            parse.GetValue(frameStep), parse.GetValue(batch), parse.GetValue(outDir)!, parse.GetValue(overwrite), parse.GetValue(precision)!, parse.GetValue(device)!,
             parse.GetValue(fps)), cancel), needsOpenCv: true)));
         return command;
     }
@@ -51,6 +53,13 @@ internal static class FeaturesCommand
         if ((a.Checkpoint is null) == (a.Pretrained is null)) throw new ArgumentException("give one of --checkpoint FILE and --pretrained FILE");
         if (a.BatchSize < 1) throw new ArgumentException($"--batch-size must be at least 1, got {a.BatchSize}");
         string weights = (a.Checkpoint ?? a.Pretrained)!;
+        var items = InputPaths.Expand(a.Inputs);
+        var names = OutputNames.Unique(items.Select(i => i.Path));
+        // Every file this run writes is checked before any work: earlier results are replaced only with --overwrite.
+        string[] inputs = [.. items.Select(i => i.Path), weights];
+        OutputPolicy.CheckFolder(a.Out, []);
+        OutputPolicy.CheckFiles(names.Select(n => FeatureExtractor.FileNames(n, a.Layer)).SelectMany(f => new[] { f.Clips, f.Video }).Append(FeatureIndex.FileName).Select(f => Path.Combine(a.Out, f)),
+            a.Overwrite, inputs);
         var device = DeviceSelector.Resolve(a.Device);
         if (Bf16Support.Warning(InferencePrecisions.Parse(a.Precision), device) is { } slow) ConsoleUi.Warning(slow);
         using var checkpoint = C3dCheckpoint.Load(weights);
@@ -59,10 +68,8 @@ internal static class FeaturesCommand
         using var model = ClipModel.FromCheckpoint(checkpoint, weights, device, InferencePrecisions.Parse(a.Precision));
         var settings = SamplingSettings.For(model.Config, a.Stride, a.FrameStep, a.Fps);
         var extractor = new FeatureExtractor(model, settings, InferenceBatchSize.Resolve(a.BatchSize, device, model.Config.WidthMultiplier), a.Layer);
-        Directory.CreateDirectory(a.Out);
+        OutputPolicy.CreateFolder(a.Out);
 
-        var items = InputPaths.Expand(a.Inputs);
-        var names = OutputNames.Unique(items.Select(i => i.Path));
         var entries = new List<FeatureEntry>();
         var failures = new List<FeatureFailure>();
         for (int i = 0; i < items.Count; i++)
@@ -74,7 +81,8 @@ internal static class FeaturesCommand
                 foreach (var w in run.Warnings) ConsoleUi.Warning(w);
                 entries.Add(extractor.Save(run, a.Out, names[i]));
             }
-            catch (Exception e) when (e is VideoReadException or InvalidDataException or IOException or UnauthorizedAccessException or OpenCVException)
+            // An input's failure is reported and the rest go on; an output failure (OutputException) stops the run.
+            catch (Exception e) when (e is not OutputException && e is VideoReadException or InvalidDataException or IOException or UnauthorizedAccessException or OpenCVException)
             {
                 ConsoleUi.Error(e.Message);
                 failures.Add(new FeatureFailure(items[i].Path, e.Message));

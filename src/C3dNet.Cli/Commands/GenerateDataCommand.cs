@@ -1,6 +1,7 @@
 using System.CommandLine;
 using C3dNet.Cli.Ui;
 using C3dNet.Datasets.Synthetic;
+using C3dNet.Outputs;
 using C3dNet.Runtime;
 
 namespace C3dNet.Cli.Commands;
@@ -21,9 +22,10 @@ internal static class GenerateDataCommand
         var seed = new Option<long>("--seed") { Description = "Seed: the same seed gives the same files", DefaultValueFactory = _ => 42 };
         var jobs = new Option<int>("--jobs") { Description = "Videos rendered in parallel (default: number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var json = new Option<bool>("--json") { Description = "Print the list of videos as JSON" };
+        var overwrite = new Option<bool>(OutputPolicy.OverwriteOption) { Description = "Replace videos of the same names in --out (other files there are kept)" };
         var command = new Command("generate-data", "Render a synthetic action dataset whose classes differ only by motion")
         {
-            output, classes, perClass, perGroup, frames, width, height, fps, seed, jobs, json,
+            output, classes, perClass, perGroup, frames, width, height, fps, seed, jobs, overwrite, json,
         };
         command.SetAction((parse, cancel) => CommandRunner.RunAsync(() => Execute(new GeneratorOptions
         {
@@ -37,6 +39,7 @@ internal static class GenerateDataCommand
             Fps = parse.GetValue(fps),
             Seed = parse.GetValue(seed),
             Jobs = parse.GetValue(jobs),
+            Overwrite = parse.GetValue(overwrite),
         }, parse.GetValue(json), cancel), needsTorch: false, needsOpenCv: true));
         return command;
     }

@@ -3,6 +3,7 @@ using C3dNet.Checkpoints;
 using C3dNet.Cli.Ui;
 using C3dNet.Datasets;
 using C3dNet.Models;
+using C3dNet.Outputs;
 using C3dNet.Runtime;
 
 namespace C3dNet.Cli.Commands;
@@ -23,10 +24,13 @@ internal static class InitCommand
         var crop = new Option<int>("--crop-size") { Description = "Square crop fed to the network", DefaultValueFactory = _ => 112 };
         var pretrained = new Option<string?>("--pretrained") { Description = "Sports-1M c3d-pretrained.pth: initial weights for conv1–fc7" };
         var seed = new Option<long>("--seed") { Description = "Seed for the random initialisation", DefaultValueFactory = _ => 42 };
+        var overwrite = new Option<bool>(OutputPolicy.OverwriteOption) { Description = "Replace --out if it exists (never when it is --pretrained or --labels)" };
         var command = new Command("init", "Write a fresh C3D checkpoint (random or Sports-1M initialised) that PyTorch and c3d can load")
-            { output, classes, labels, width, clip, crop, pretrained, seed };
+            { output, classes, labels, width, clip, crop, pretrained, seed, overwrite };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
+            string path = parse.GetValue(output)!;
+            OutputPolicy.CheckFile(path, parse.GetValue(overwrite), new[] { parse.GetValue(pretrained), parse.GetValue(labels) }.OfType<string>());
             IReadOnlyList<string>? names = parse.GetValue(labels) is { } labelPath ? LabelFile.Read(labelPath) : null;
             int numClasses = parse.GetValue(classes) ?? names?.Count
                 ?? throw new ArgumentException("give --classes N or --labels FILE");
@@ -45,7 +49,6 @@ internal static class InitCommand
                 weights.LoadInto(model, weightsPath);
             }
             using var ckpt = C3dCheckpoint.FromModel(model, epoch: 0, classNames: names);
-            string path = parse.GetValue(output)!;
             ckpt.Save(path);
             ConsoleUi.Success($"wrote {path}: C3D, {model.ParameterCount():N0} parameters, {numClasses} classes");
             return CommandRunner.Ok;

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using C3dNet.Checkpoints;
 using C3dNet.Cli.Ui;
 using C3dNet.Inference;
+using C3dNet.Outputs;
 using C3dNet.Runtime;
 using C3dNet.Video;
 using OpenCvSharp;
@@ -18,7 +19,7 @@ internal static class PredictCommand
 {
     private sealed record Args(
         string[] Inputs, string Checkpoint, string? Labels, int Stride, int? FrameStep, int TopK, int? BatchSize,
-        bool Json, bool Csv, string? Out, string? OutDir, string Precision, string Device, string? Live, double? Fps);
+        bool Json, bool Csv, string? Out, string? OutDir, bool Overwrite, string Precision, string Device, string? Live, double? Fps);
 
     public static Command Create()
     {
@@ -33,6 +34,7 @@ internal static class PredictCommand
         var csv = new Option<bool>("--csv") { Description = "Print the windows as CSV instead of tables" };
         var outFile = new Option<string?>("--out") { Description = "Write the annotated video here (one input; .mp4, .avi or .mkv)" };
         var outDir = new Option<string?>("--out-dir") { Description = "Write an annotated video per input into this folder" };
+        var overwrite = new Option<bool>(OutputPolicy.OverwriteOption) { Description = "Replace annotated videos that exist already (an input is never replaced)" };
         var precision = new Option<string>("--precision") { Description = "fp32 or bf16 (cast module and input)", DefaultValueFactory = _ => "fp32" };
         precision.AcceptOnlyFromAmong(InferencePrecisions.Choices);
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda", DefaultValueFactory = _ => "auto" };
@@ -41,12 +43,12 @@ internal static class PredictCommand
         var fps = new Option<double?>("--fps") { Description = "Frame rate of frame folders, for times in seconds" };
         var command = new Command("predict", "Recognise the action in videos over time")
         {
-            inputs, checkpoint, labels, stride, frameStep, topK, batch, json, csv, outFile, outDir, precision, device, live, fps,
+            inputs, checkpoint, labels, stride, frameStep, topK, batch, json, csv, outFile, outDir, overwrite, precision, device, live, fps,
         };
         // Run off the invoking thread: System.CommandLine listens for Ctrl-C only once the action's task exists.
         command.SetAction((parse, cancel) => Task.Run(() => CommandRunner.Run(() => Execute(new Args(
             parse.GetValue(inputs) ?? [], parse.GetValue(checkpoint)!, parse.GetValue(labels), parse.GetValue(stride), parse.GetValue(frameStep),
-            parse.GetValue(topK), parse.GetValue(batch), parse.GetValue(json), parse.GetValue(csv), parse.GetValue(outFile), parse.GetValue(outDir),
+            parse.GetValue(topK), parse.GetValue(batch), parse.GetValue(json), parse.GetValue(csv), parse.GetValue(outFile), parse.GetValue(outDir), parse.GetValue(overwrite),
             parse.GetValue(precision)!, parse.GetValue(device)!, parse.GetValue(live), parse.GetValue(fps)), cancel), needsOpenCv: true)));
         return command;
     }
@@ -61,6 +63,14 @@ internal static class PredictCommand
         if (a.Live is not null && a.Inputs.Length > 0) throw new ArgumentException("--live takes its source itself; give no other inputs");
         if (a.Live is null && a.Inputs.Length == 0) throw new ArgumentException("no input: give video files, frame folders or patterns, or --live SOURCE");
         if (a.Out is not null) AnnotatedVideo.CodecFor(a.Out);
+        var items = a.Live is null ? InputPaths.Expand(a.Inputs) : [];
+        if (a.Out is not null && items.Count > 1) throw new ArgumentException($"--out takes one input, {items.Count} were given; use --out-dir");
+        var outNames = OutputNames.Unique(items.Select(i => i.Path));
+        string? AnnotatedPath(int i) => a.Out ?? (a.OutDir is null ? null : Path.Combine(a.OutDir, outNames[i] + ".annotated" + OutputNames.AnnotatedExtension(items[i].Path)));
+        // Every output is checked before any work: an input, or an existing file without --overwrite, is refused.
+        string[] inputs = [.. items.Select(i => i.Path), .. a.Live is null ? [] : new[] { a.Live }, a.Checkpoint, .. a.Labels is null ? [] : new[] { a.Labels }];
+        if (a.OutDir is not null) OutputPolicy.CheckFolder(a.OutDir, [], "--out-dir");
+        OutputPolicy.CheckFiles(Enumerable.Range(0, a.Live is null ? items.Count : 1).Select(i => a.Live is null ? AnnotatedPath(i) : a.Out).OfType<string>(), a.Overwrite, inputs);
 
         var device = DeviceSelector.Resolve(a.Device);
         if (Bf16Support.Warning(InferencePrecisions.Parse(a.Precision), device) is { } slow) ConsoleUi.Warning(slow);
@@ -74,9 +84,6 @@ internal static class PredictCommand
 
         if (a.Live is not null) return Live(a, model, settings, names, cancel);
 
-        var items = InputPaths.Expand(a.Inputs);
-        if (a.Out is not null && items.Count > 1) throw new ArgumentException($"--out takes one input, {items.Count} were given; use --out-dir");
-        var outNames = OutputNames.Unique(items.Select(i => i.Path));
         if (a.FrameStep is not null && items.Any(i => i.Kind == InputKind.FrameFolder))
             ConsoleUi.Warning("frame folders are used as they are (already sampled); --frame-step applies to videos only");
 
@@ -94,14 +101,15 @@ internal static class PredictCommand
                 reports.Add(report);
                 if (!a.Json && !a.Csv) ShowTables(report, prediction);
                 ConsoleUi.Info(Speed(prediction.Run));
-                string? annotated = a.Out ?? (a.OutDir is null ? null : Path.Combine(a.OutDir, outNames[i] + ".annotated" + OutputNames.AnnotatedExtension(item.Path)));
+                string? annotated = AnnotatedPath(i);
                 if (annotated is not null)
                 {
                     AnnotatedVideo.Write(prediction, annotated, names, cancel);
                     ConsoleUi.Info($"annotated video: {annotated}");
                 }
             }
-            catch (Exception e) when (e is VideoReadException or InvalidDataException or IOException or UnauthorizedAccessException
+            // An input's failure is reported and the rest go on; an output failure (OutputException) stops the run.
+            catch (Exception e) when (e is not OutputException && e is VideoReadException or InvalidDataException or IOException or UnauthorizedAccessException
                                           or OpenCVException or CheckpointException)
             {
                 ConsoleUi.Error(e.Message);

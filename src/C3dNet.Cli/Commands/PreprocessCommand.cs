@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using C3dNet.Cli.Ui;
 using C3dNet.Datasets;
+using C3dNet.Outputs;
 using C3dNet.Runtime;
 using C3dNet.Video;
 
@@ -31,7 +32,7 @@ internal static class PreprocessCommand
         var minFrames = new Option<int>("--min-frames") { Description = "Skip videos that give fewer frames (0: keep them, marked short)", DefaultValueFactory = _ => 0 };
         var ffmpegOnly = new Option<bool>("--ffmpeg-only") { Description = "Decode every frame with FFmpeg, also for Motion-JPEG videos (slower; by default their kept frames are decoded alone, with libjpeg-turbo)" };
         var jobs = new Option<int>("--jobs") { Description = "Videos processed in parallel (default: number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var overwrite = new Option<bool>("--overwrite") { Description = "Replace an output made with different options" };
+        var overwrite = new Option<bool>(OutputPolicy.OverwriteOption) { Description = "Replace the output (its train/val/test folders, labels.txt and manifest.json; other files are kept) instead of refusing one made with other options or other classes" };
         var strict = new Option<bool>("--strict") { Description = "Exit non-zero when any video failed or any input problem was reported" };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON" };
 

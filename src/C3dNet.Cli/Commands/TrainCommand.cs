@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using C3dNet.Cli.Ui;
+using C3dNet.Outputs;
 using C3dNet.Runtime;
 using C3dNet.Training;
 
@@ -45,6 +46,7 @@ internal static class TrainCommand
         device.AcceptOnlyFromAmong(DeviceSelector.Choices);
         var seed = Opt("--seed", d.Seed, "Seed for every random choice");
         var runDir = new Option<string?>("--run-dir") { Description = "Run folder (default: run/run_N, N one more than the last)" };
+        var overwrite = new Option<bool>(OutputPolicy.OverwriteOption) { Description = "Start again in a --run-dir that holds an earlier run: its checkpoints, metrics, curves and TensorBoard files are replaced, other files kept (--resume continues it instead)" };
         var maxBatches = new Option<int?>("--max-batches") { Description = "Stop each phase after N batches (smoke runs)" };
         var workers = Opt("--workers", d.Workers, "Loader threads (0: half the cores, 1 to 4)");
         var datasetName = new Option<string?>("--dataset-name") { Description = "Name in snapshot file names (default: the data folder's name)" };
@@ -52,7 +54,7 @@ internal static class TrainCommand
         var command = new Command("train", "Train C3D on a frame dataset (checkpoints, TensorBoard, metrics.jsonl, curves.png)")
         {
             data, epochs, batch, optimizer, lr, momentum, weightDecay, headMult, lrStep, lrGamma, warmup, clipNorm, clipLen, crop, resize,
-            width, inputScale, flip, testEvery, snapshotEvery, valClips, pretrained, resume, device, seed, runDir, maxBatches, workers, datasetName,
+            width, inputScale, flip, testEvery, snapshotEvery, valClips, pretrained, resume, device, seed, runDir, overwrite, maxBatches, workers, datasetName,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -66,7 +68,7 @@ internal static class TrainCommand
                 ClipLength = parse.GetValue(clipLen), CropSize = parse.GetValue(crop), ResizeWidth = rw, ResizeHeight = rh,
                 WidthMultiplier = parse.GetValue(width), InputScale = (float)parse.GetValue(inputScale), FlipProbability = parse.GetValue(flip), TestEvery = parse.GetValue(testEvery),
                 SnapshotEvery = parse.GetValue(snapshotEvery), ValClips = parse.GetValue(valClips), Pretrained = parse.GetValue(pretrained),
-                Resume = parse.GetValue(resume), Device = parse.GetValue(device)!, Seed = parse.GetValue(seed), RunDir = parse.GetValue(runDir),
+                Resume = parse.GetValue(resume), Device = parse.GetValue(device)!, Seed = parse.GetValue(seed), RunDir = parse.GetValue(runDir), Overwrite = parse.GetValue(overwrite),
                 MaxBatches = parse.GetValue(maxBatches), Workers = parse.GetValue(workers), DatasetName = parse.GetValue(datasetName),
             };
             return Execute(config);

@@ -1,3 +1,4 @@
+using C3dNet.Outputs;
 using System.Collections;
 using C3dNet.Runtime;
 using TorchSharp.PyBridge;
@@ -44,7 +45,7 @@ public static class PyTorchFile
             using var stream = File.Create(temp); // File.Create truncates; the path overload of PyBridge may not
             PyTorchPickler.PickleStateDict(stream, dict, leaveOpen: true);
             stream.Flush(flushToDisk: true);
-        }, tempSuffix: $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        });
     }
 
     private static FileStream OpenRead(string path)

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using C3dNet.Outputs;
+using C3dNet.Runtime;
 using C3dNet.Video;
 
 namespace C3dNet.Datasets;
@@ -36,6 +38,11 @@ public static class DatasetPreprocessor
         string outDir = Path.GetFullPath(options.OutDir);
         var manifestOptions = options.ForManifest();
         var previous = OutputFolder.Prepare(outDir, manifestOptions, options.Overwrite);
+        // A class folder that is gone from --videos (moved, unmounted, renamed) must not cost its frames: refuse, keep them.
+        if (previous is not null && previous.Classes.Except(classes, StringComparer.Ordinal).ToList() is { Count: > 0 } gone)
+            throw new InvalidOperationException(
+                $"{outDir} holds frames of {gone.Count} classes that {scan.Root} no longer has ({string.Join(", ", gone.Take(10))}{(gone.Count > 10 ? ", …" : "")}); " +
+                $"nothing was changed. Restore those class folders to resume, add {OutputPolicy.OverwriteOption} to replace the output with what --videos holds now, or choose another --out");
         var job = new Job(outDir, scan, plan, options, manifestOptions, classes, previous);
         return job.Execute(progress, cancel, clock);
     }
@@ -138,6 +145,10 @@ public static class DatasetPreprocessor
                     progress?.Report(report);
                 });
             }
+            catch (AggregateException e) when (e.Flatten().InnerExceptions.OfType<OutputException>().FirstOrDefault() is { } output)
+            {
+                throw output;
+            }
             finally
             {
                 try { pendingSave.Wait(); }
@@ -169,7 +180,8 @@ public static class DatasetPreprocessor
                     OutputFolder.DeleteFolder(temp);
                     return result with { Status = VideoStatus.Skipped, Reason = $"{x.FramesWritten} frames extracted, fewer than --min-frames {options.MinFrames}" };
                 }
-                Directory.Move(temp, final);
+                try { Directory.Move(temp, final); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw AtomicFile.Failure(final, e); }
                 return x.FramesWritten < options.ClipLength
                     ? result with { Status = VideoStatus.Short, Reason = $"{x.FramesWritten} frames even at step 1, fewer than a {options.ClipLength}-frame clip" }
                     : result with { Status = VideoStatus.Done };
@@ -178,6 +190,11 @@ public static class DatasetPreprocessor
             {
                 TryDelete(temp);
                 return null;
+            }
+            catch (OutputException)
+            {
+                TryDelete(temp); // the output disk failed: that stops the run, it is not this video's failure
+                throw;
             }
             catch (Exception e)
             {

@@ -1,3 +1,4 @@
+using C3dNet.Outputs;
 using C3dNet.Runtime;
 
 namespace C3dNet.Datasets;
@@ -25,7 +26,7 @@ internal static class OutputFolder
         string manifestPath = Path.Combine(outDir, PreprocessManifest.FileName);
         if (!Directory.Exists(outDir))
         {
-            Directory.CreateDirectory(outDir);
+            OutputPolicy.CreateFolder(outDir);
             return null;
         }
         if (overwrite)
@@ -59,12 +60,14 @@ internal static class OutputFolder
     private static void Clear(string outDir)
     {
         foreach (var split in SplitNames.All) DeleteFolder(Path.Combine(outDir, split));
-        foreach (var file in new[] { LabelsFile, PreprocessManifest.FileName, PreprocessManifest.FileName + ".tmp" })
+        foreach (var file in new[] { LabelsFile, PreprocessManifest.FileName })
             File.Delete(Path.Combine(outDir, file));
+        AtomicFile.RemoveStale(outDir);
     }
 
     private static void RemoveTempFolders(string outDir)
     {
+        AtomicFile.RemoveStale(outDir);
         foreach (var split in SplitNames.All)
         {
             string splitDir = Path.Combine(outDir, split);

@@ -1,3 +1,4 @@
+using C3dNet.Outputs;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;

@@ -1,3 +1,4 @@
+using C3dNet.Outputs;
 using C3dNet.Video;
 
 namespace C3dNet.Datasets;
@@ -50,15 +51,8 @@ public sealed record PreprocessOptions
         if (JpegQuality is < 1 or > 100) throw new ArgumentException($"--jpeg-quality must be in 1..100, got {JpegQuality}");
         if (MinFrames < 0) throw new ArgumentException($"--min-frames must be 0 or more, got {MinFrames}");
         if (Jobs < 1) throw new ArgumentException($"--jobs must be at least 1, got {Jobs}");
-        string videos = Path.GetFullPath(VideosDir), output = Path.GetFullPath(OutDir);
-        if (IsInside(output, videos) || IsInside(videos, output))
-            throw new ArgumentException($"--out ({output}) and --videos ({videos}) must not contain each other");
-    }
-
-    private static bool IsInside(string path, string folder)
-    {
-        string a = Path.TrimEndingDirectorySeparator(path), b = Path.TrimEndingDirectorySeparator(folder);
-        return a == b || a.StartsWith(b + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        // By device and inode, not text: --out may reach the videos through a link or a bind mount (--overwrite clears it).
+        OutputPolicy.CheckFolder(OutDir, [VideosDir], "--out");
     }
 
     /// <summary>The options that decide the output; a re-run must match them to resume.</summary>

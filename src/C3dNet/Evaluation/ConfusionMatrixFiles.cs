@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using C3dNet.Outputs;
 using ScottPlot;
 
 namespace C3dNet.Evaluation;
@@ -13,7 +14,7 @@ public static class ConfusionMatrixFiles
         sb.AppendLine("true\\predicted," + string.Join(",", classNames.Select(Quote)));
         for (int r = 0; r < confusion.Length; r++)
             sb.AppendLine(Quote(classNames[r]) + "," + string.Join(",", confusion[r].Select(v => v.ToString(CultureInfo.InvariantCulture))));
-        File.WriteAllText(path, sb.ToString());
+        AtomicFile.Write(path, temp => File.WriteAllText(temp, sb.ToString()));
     }
 
     private static string Quote(string s) => s.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
@@ -54,6 +55,6 @@ public static class ConfusionMatrixFiles
         plot.YLabel("true class");
         plot.Title(title);
         int size = Math.Clamp(200 + 40 * n, 500, 2400);
-        plot.SavePng(path, size + 150, size);
+        AtomicFile.Write(path, temp => plot.SavePng(temp, size + 150, size)); // the temporary name ends in .png: ScottPlot goes by it
     }
 }

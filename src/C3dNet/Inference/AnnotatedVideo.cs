@@ -1,4 +1,5 @@
 using C3dNet.Datasets;
+using C3dNet.Outputs;
 using C3dNet.Video;
 using OpenCvSharp;
 
@@ -46,47 +47,31 @@ public static class AnnotatedVideo
         var top1 = run.Windows.Select(w => TopK.Of(w.Values, 1)[0]).ToArray();
         int ClassAtFrame(int f) => perFrame.Length == 0 ? -1 : top1[perFrame[Math.Min(f, perFrame.Length - 1)]].Index;
 
-        string? dir = Path.GetDirectoryName(Path.GetFullPath(outPath));
-        if (dir is not null) Directory.CreateDirectory(dir);
-        // Written next to the target and moved into place, so a failure leaves no half-written video.
-        string partial = Path.Combine(dir ?? ".", $".{Path.GetFileNameWithoutExtension(outPath)}.partial{Path.GetExtension(outPath)}");
-        try
+        using var frames = OpenFrames(run);
+        var size = new Size(frames.Width, frames.Height);
+        // Written under a temporary name, checked and renamed: a failure leaves no half-written video and stops the run.
+        using var video = new VideoFile(outPath, codec, frames.Fps, size);
+        using var timeline = Overlay.TimelineBar(Enumerable.Range(0, size.Width)
+            .Select(x => ClassAtFrame((int)((x + 0.5) / size.Width * Math.Max(1, run.SourceFrames)))).ToArray(), size.Height);
+        foreach (var (index, frame) in frames.Read(cancel))
         {
-            using (var frames = OpenFrames(run))
+            using (frame)
             {
-                var size = new Size(frames.Width, frames.Height);
-                double fps = frames.Fps;
-                using var writer = new VideoWriter(partial, codec, fps, size);
-                if (!writer.IsOpened()) throw new IOException($"{outPath}: OpenCV cannot open a video writer for this file");
-                using var timeline = Overlay.TimelineBar(Enumerable.Range(0, size.Width)
-                    .Select(x => ClassAtFrame((int)((x + 0.5) / size.Width * Math.Max(1, run.SourceFrames)))).ToArray(), size.Height);
-                int written = 0;
-                foreach (var (index, frame) in frames.Read(cancel))
+                var shown = frame.Size() == size ? frame : FrameResizerTo(frame, size);
+                int cls = ClassAtFrame(index);
+                if (cls >= 0)
                 {
-                    using (frame)
-                    {
-                        var shown = frame.Size() == size ? frame : FrameResizerTo(frame, size);
-                        int cls = ClassAtFrame(index);
-                        if (cls >= 0)
-                        {
-                            var t = top1[perFrame[Math.Min(index, perFrame.Length - 1)]];
-                            Overlay.DrawLabel(shown, Overlay.Text(classNames[t.Index], t.Prob));
-                        }
-                        int currentX = (int)((index + 0.5) / Math.Max(1, run.SourceFrames) * size.Width);
-                        Overlay.DrawTimeline(shown, timeline, currentX);
-                        writer.Write(shown);
-                        if (!ReferenceEquals(shown, frame)) shown.Dispose();
-                        written++;
-                    }
+                    var t = top1[perFrame[Math.Min(index, perFrame.Length - 1)]];
+                    Overlay.DrawLabel(shown, Overlay.Text(classNames[t.Index], t.Prob));
                 }
-                if (written == 0) throw new InvalidDataException($"{run.Input}: no frame could be read for the annotated video");
+                int currentX = (int)((index + 0.5) / Math.Max(1, run.SourceFrames) * size.Width);
+                Overlay.DrawTimeline(shown, timeline, currentX);
+                video.Write(shown);
+                if (!ReferenceEquals(shown, frame)) shown.Dispose();
             }
-            File.Move(partial, outPath, overwrite: true);
         }
-        finally
-        {
-            if (File.Exists(partial)) File.Delete(partial);
-        }
+        if (video.FramesWritten == 0) throw new InvalidDataException($"{run.Input}: no frame could be read for the annotated video");
+        video.Complete();
     }
 
     private static Mat FrameResizerTo(Mat frame, Size size)

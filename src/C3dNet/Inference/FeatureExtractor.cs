@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using C3dNet.Outputs;
 
 namespace C3dNet.Inference;
 
@@ -36,7 +37,7 @@ public sealed record FeatureIndex(
     public const string FileName = "index.json";
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
 
-    public void Save(string dir) => File.WriteAllText(Path.Combine(dir, FileName), JsonSerializer.Serialize(this, Options));
+    public void Save(string dir) => AtomicFile.Write(Path.Combine(dir, FileName), temp => File.WriteAllText(temp, JsonSerializer.Serialize(this, Options)));
     public static FeatureIndex Load(string dir) =>
         JsonSerializer.Deserialize<FeatureIndex>(File.ReadAllText(Path.Combine(dir, FileName)), Options)
         ?? throw new InvalidDataException($"{Path.Combine(dir, FileName)}: empty");
@@ -64,13 +65,16 @@ public sealed class FeatureExtractor(ClipModel model, SamplingSettings settings,
         return norm > 0 ? mean.Select(v => (float)(v / norm)).ToArray() : mean;
     }
 
+    /// <summary>The files of one input: <c>NAME_LAYER.npy</c> (per clip) and <c>NAME_LAYER_video.npy</c>.</summary>
+    public static (string Clips, string Video) FileNames(string name, string layer) => ($"{name}_{layer}.npy", $"{name}_{layer}_video.npy");
+
     /// <summary>Writes <c>NAME_LAYER.npy</c> ([clips, width]) and <c>NAME_LAYER_video.npy</c> ([width]) and returns the index entry.</summary>
     public FeatureEntry Save(InputRun run, string outDir, string name)
     {
         int width = run.Windows[0].Values.Length;
         var flat = new float[run.Windows.Count * width];
         for (int i = 0; i < run.Windows.Count; i++) run.Windows[i].Values.CopyTo(flat, i * width);
-        string clipsFile = $"{name}_{Layer}.npy", videoFile = $"{name}_{Layer}_video.npy";
+        var (clipsFile, videoFile) = FileNames(name, Layer);
         NpyFile.WriteFloat32(Path.Combine(outDir, clipsFile), flat, run.Windows.Count, width);
         NpyFile.WriteFloat32(Path.Combine(outDir, videoFile), NormalisedMean(run.Windows.Select(w => w.Values).ToList()), width);
         return new FeatureEntry(run.Input, run.Windows.Count, run.FrameStep, run.Fps,

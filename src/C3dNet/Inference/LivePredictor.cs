@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using C3dNet.Outputs;
 using C3dNet.Video;
 using OpenCvSharp;
 
@@ -36,8 +37,8 @@ public static class LivePredictor
             onChange(new LabelChange(ends[0], fps is { } f ? (ends[0] + 1) / f : null, top.Index, classNames[top.Index], top.Prob));
         });
         using var windowStream = new WindowStream(settings.ClipLength, settings.Stride, emitTail: false);
-        VideoWriter? writer = null;
-        string? partial = outPath is null ? null : PartialPath(outPath);
+        if (outPath is not null) AnnotatedVideo.CodecFor(outPath); // refuse an unknown extension before reading anything
+        VideoFile? video = null;
         bool cancelled = false;
         try
         {
@@ -54,11 +55,11 @@ public static class LivePredictor
                         windowStream.Push(new SampledFrame(position++, index, small),
                             w => batcher.Add(w.Frames.Select(f => f.Frame).ToArray(), w.EndFrame));
                     }
-                    if (partial is not null)
+                    if (outPath is not null)
                     {
-                        writer ??= OpenWriter(outPath!, partial, fps ?? AnnotatedVideo.DefaultFolderFps, frame.Size());
+                        video ??= new VideoFile(outPath, AnnotatedVideo.CodecFor(outPath), fps ?? AnnotatedVideo.DefaultFolderFps, frame.Size());
                         if (current is { } c) Overlay.DrawLabel(frame, Overlay.Text(classNames[c.Index], c.Prob));
-                        writer.Write(frame);
+                        video.Write(frame);
                     }
                 }
             }
@@ -67,30 +68,12 @@ public static class LivePredictor
         {
             cancelled = true;
         }
-        finally
+        catch
         {
-            writer?.Dispose();
+            video?.Dispose();
+            throw;
         }
-        if (writer is not null) File.Move(partial!, outPath!, overwrite: true);
+        using (video) video?.Complete(); // a cancelled stream still ends in a finished, checked video
         return new LiveSummary(frames, windows, changes, cancelled, clock.Elapsed);
-    }
-
-    private static string PartialPath(string outPath)
-    {
-        AnnotatedVideo.CodecFor(outPath); // refuse an unknown extension before reading anything
-        string dir = Path.GetDirectoryName(Path.GetFullPath(outPath))!;
-        Directory.CreateDirectory(dir);
-        return Path.Combine(dir, $".{Path.GetFileNameWithoutExtension(outPath)}.partial{Path.GetExtension(outPath)}");
-    }
-
-    private static VideoWriter OpenWriter(string outPath, string partial, double fps, Size size)
-    {
-        var writer = new VideoWriter(partial, AnnotatedVideo.CodecFor(outPath), fps, size);
-        if (!writer.IsOpened())
-        {
-            writer.Dispose();
-            throw new IOException($"{outPath}: OpenCV cannot open a video writer for this file");
-        }
-        return writer;
     }
 }

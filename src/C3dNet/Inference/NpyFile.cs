@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using C3dNet.Outputs;
 
 namespace C3dNet.Inference;
 
@@ -14,7 +15,11 @@ public static partial class NpyFile
 {
     private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
-    public static void WriteFloat32(string path, ReadOnlySpan<float> data, params int[] shape)
+    /// <summary>Writes the array; the file appears whole or not at all (<see cref="AtomicFile"/>).</summary>
+    public static void WriteFloat32(string path, float[] data, params int[] shape) =>
+        AtomicFile.Write(path, temp => WriteFloat32To(temp, data, shape));
+
+    private static void WriteFloat32To(string path, ReadOnlySpan<float> data, int[] shape)
     {
         long count = shape.Aggregate(1L, (a, b) => a * b);
         if (count != data.Length) throw new ArgumentException($"shape ({string.Join(", ", shape)}) holds {count} values, data has {data.Length}");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using C3dNet.Outputs;
 
 namespace C3dNet.Training;
 
@@ -7,8 +8,12 @@ public static class MetricsLog
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public static void Append(string path, IEnumerable<PhaseMetrics> entries) =>
-        File.AppendAllLines(path, entries.Select(e => JsonSerializer.Serialize(e, Json)));
+    /// <summary>Adds lines by writing the whole file again through <see cref="AtomicFile"/>: a full disk or a kill never leaves half a line.</summary>
+    public static void Append(string path, IEnumerable<PhaseMetrics> entries) => AtomicFile.Write(path, temp =>
+    {
+        if (File.Exists(path)) File.Copy(path, temp, overwrite: true);
+        File.AppendAllLines(temp, entries.Select(e => JsonSerializer.Serialize(e, Json)));
+    });
 
     public static IReadOnlyList<PhaseMetrics> Read(string path)
     {
@@ -30,6 +35,6 @@ public static class MetricsLog
     {
         if (!File.Exists(path)) return;
         var kept = Read(path).Where(e => e.Epoch <= epoch).ToList();
-        File.WriteAllLines(path, kept.Select(e => JsonSerializer.Serialize(e, Json)));
+        AtomicFile.Write(path, temp => File.WriteAllLines(temp, kept.Select(e => JsonSerializer.Serialize(e, Json))));
     }
 }

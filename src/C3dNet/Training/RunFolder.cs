@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using C3dNet.Outputs;
+using C3dNet.Runtime;
 
 namespace C3dNet.Training;
 
@@ -22,7 +24,44 @@ public sealed partial class RunFolder
 
     public RunFolder(string path) => Path = System.IO.Path.GetFullPath(path);
 
-    public void Create() => Directory.CreateDirectory(ModelsDir);
+    public void Create() => OutputPolicy.CreateFolder(ModelsDir);
+
+    /// <summary>
+    /// Makes the folder ready for a run and creates it. A folder with files in it is an earlier run (or someone's files):
+    /// it is used only when the run continues it (<paramref name="continuing"/>: --resume of this very folder), or with
+    /// <paramref name="overwrite"/>, which removes the files a run writes (config, metrics, curves, TensorBoard events,
+    /// last/best/snapshot checkpoints) and keeps every other file. Stale temporary files of killed runs are removed.
+    /// </summary>
+    public void Prepare(bool continuing, bool overwrite)
+    {
+        if (File.Exists(Path)) throw new OutputException(Path, "is a file; --run-dir takes a folder");
+        if (Directory.Exists(Path) && !continuing && Directory.EnumerateFileSystemEntries(Path).Any())
+        {
+            if (!overwrite)
+                throw new OutputException(Path,
+                    $"holds an earlier run or other files; add --resume {Path} to continue it, {OutputPolicy.OverwriteOption} to start it again " +
+                    "(its checkpoints, metrics, curves and TensorBoard files are replaced; other files are kept), or choose another --run-dir");
+            foreach (var file in RunFiles()) File.Delete(file);
+        }
+        Create();
+        AtomicFile.RemoveStale(ModelsDir);
+        AtomicFile.RemoveStale(Path);
+    }
+
+    /// <summary>The files a run of ours writes in this folder, as far as they exist.</summary>
+    private IEnumerable<string> RunFiles()
+    {
+        var files = new List<string>();
+        foreach (var f in new[] { ConfigFile, MetricsFile, CurvesFile, LastCheckpoint, BestCheckpoint })
+            if (File.Exists(f)) files.Add(f);
+        files.AddRange(Directory.EnumerateFiles(Path, "events.out.tfevents.*"));
+        if (Directory.Exists(ModelsDir))
+            files.AddRange(Directory.EnumerateFiles(ModelsDir, "C3D-*_epoch-*.pth.tar").Where(f => SnapshotName().IsMatch(System.IO.Path.GetFileName(f))));
+        return files;
+    }
+
+    [GeneratedRegex(@"^C3D-.+_epoch-\d+\.pth\.tar$")]
+    private static partial Regex SnapshotName();
 
     [GeneratedRegex(@"^run_(\d+)$")]
     private static partial Regex RunName();

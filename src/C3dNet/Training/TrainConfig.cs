@@ -19,6 +19,8 @@ public sealed record TrainConfig
     /// <summary>Run folder; null: the next run/run_N under <see cref="RunsRoot"/>.</summary>
     public string? RunDir { get; init; }
     public string RunsRoot { get; init; } = "run";
+    /// <summary>Start again in a --run-dir that holds an earlier run (its run files are replaced); not saved, never resumed.</summary>
+    [JsonIgnore] public bool Overwrite { get; init; }
     /// <summary>Checkpoint file or run folder to continue from.</summary>
     public string? Resume { get; init; }
     /// <summary>Sports-1M weights (conv1–fc7) to start from.</summary>

@@ -1,3 +1,4 @@
+using C3dNet.Outputs;
 using C3dNet.Runtime;
 using ScottPlot;
 
@@ -32,6 +33,6 @@ public static class TrainingCurves
         accuracy.Axes.SetLimitsY(0, 1.02);
         loss.ShowLegend();
         accuracy.ShowLegend();
-        AtomicFile.Write(path, temp => multiplot.SavePng(temp, width, height), tempSuffix: ".tmp.png"); // ScottPlot goes by the extension
+        AtomicFile.Write(path, temp => multiplot.SavePng(temp, width, height)); // the temporary name ends in .png too: ScottPlot goes by the extension
     }
 }

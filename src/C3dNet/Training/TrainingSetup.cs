@@ -1,3 +1,4 @@
+using C3dNet.Outputs;
 using System.Text.Json.Nodes;
 using C3dNet.Checkpoints;
 using C3dNet.Datasets;
@@ -96,7 +97,7 @@ internal sealed class TrainingSetup : IDisposable
             if (resume is not null && TrainingState.RngState(resume) is { } rng) random.set_rng_state(rng);
 
             var run = new RunFolder(config.RunDir ?? resumeRunDir ?? RunFolder.Next(config.RunsRoot));
-            run.Create();
+            run.Prepare(continuing: resumeRunDir is not null && FileIdentity.Same(resumeRunDir, run.Path), overwrite: requested.Overwrite);
             var setup = new TrainingSetup
             {
                 Config = config with { RunDir = run.Path, Workers = config.ResolvedWorkers },

@@ -1,3 +1,4 @@
+using C3dNet.Outputs;
 using OpenCvSharp;
 
 namespace C3dNet.Video;
@@ -43,7 +44,7 @@ public static class FrameExtractor
     /// </summary>
     public static FrameExtraction Extract(string videoPath, string folder, FrameExtractionSettings settings, CancellationToken cancel = default)
     {
-        Directory.CreateDirectory(folder);
+        OutputPolicy.CreateFolder(folder);
         if (settings.MotionJpegShortcut && OpenMotionJpeg(videoPath) is { } mjpeg)
         {
             try { return Extract(mjpeg, () => OpenMotionJpeg(videoPath)!, videoPath, folder, settings, cancel); }
@@ -107,7 +108,10 @@ public static class FrameExtractor
                     output = resized;
                 }
                 Cv2.ImEncode(".jpg", output, out byte[] bytes, jpeg);
-                File.WriteAllBytes(Path.Combine(folder, FrameName(++written)), bytes);
+                string file = Path.Combine(folder, FrameName(++written));
+                // A frame that cannot be written is the output's failure (disk full, read-only), not the video's.
+                try { File.WriteAllBytes(file, bytes); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw AtomicFile.Failure(file, e); }
             }
         }
         return written;

@@ -228,7 +228,8 @@ public class DatasetPreprocessorTests
         Directory.CreateDirectory(dir.File("videos/EmptyClass"));
         File.WriteAllText(dir.File("videos/stray.avi"), "x");
         Assert.Contains("no class folders with videos", Assert.Throws<InvalidDataException>(() => DatasetPreprocessor.Run(Options(dir))).Message);
-        Assert.Throws<ArgumentException>(() => DatasetPreprocessor.Run(Options(dir) with { OutDir = dir.File("videos/out") }));
+        Assert.Contains("must not contain each other",
+            Assert.Throws<C3dNet.Runtime.OutputException>(() => DatasetPreprocessor.Run(Options(dir) with { OutDir = dir.File("videos/out") })).Message);
     }
 
     private sealed class Callback(Action<PreprocessProgress> action) : IProgress<PreprocessProgress>

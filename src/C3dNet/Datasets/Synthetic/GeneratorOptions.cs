@@ -16,6 +16,8 @@ public sealed record GeneratorOptions
     public long Seed { get; init; } = 42;
     /// <summary>Videos rendered in parallel; the output does not depend on it.</summary>
     public int Jobs { get; init; } = Environment.ProcessorCount;
+    /// <summary>Replace videos of the same names that exist already (otherwise they are refused before anything is written).</summary>
+    public bool Overwrite { get; init; }
 
     internal void Validate()
     {

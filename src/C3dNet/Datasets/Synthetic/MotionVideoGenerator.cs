@@ -1,3 +1,4 @@
+using C3dNet.Outputs;
 using C3dNet.Runtime;
 using OpenCvSharp;
 
@@ -25,11 +26,11 @@ public static class MotionVideoGenerator
         options.Validate();
         var classes = MotionClasses.First(options.Classes);
         string root = Path.GetFullPath(options.OutDir);
+        OutputPolicy.CheckFolder(root, []);
         var jobs = new List<(MotionClass Class, int Group, int Clip, string Path)>();
         foreach (var cls in classes)
         {
             string dir = Path.Combine(root, cls.Name);
-            Directory.CreateDirectory(dir);
             for (int i = 0; i < options.VideosPerClass; i++)
             {
                 int group = i / options.ClipsPerGroup + 1, clip = i % options.ClipsPerGroup + 1;
@@ -37,13 +38,23 @@ public static class MotionVideoGenerator
             }
         }
 
+        OutputPolicy.CheckFiles(jobs.Select(j => j.Path), options.Overwrite, []);
+        foreach (var cls in classes) OutputPolicy.CreateFolder(Path.Combine(root, cls.Name));
+
         int done = 0;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Jobs, CancellationToken = cancel };
-        Parallel.ForEach(jobs, parallel, job =>
+        try
         {
-            WriteClip(job.Class, job.Group, job.Clip, job.Path, options, cancel);
-            progress?.Report(new GeneratorProgress(Interlocked.Increment(ref done), jobs.Count, job.Path));
-        });
+            Parallel.ForEach(jobs, parallel, job =>
+            {
+                WriteClip(job.Class, job.Group, job.Clip, job.Path, options, cancel);
+                progress?.Report(new GeneratorProgress(Interlocked.Increment(ref done), jobs.Count, job.Path));
+            });
+        }
+        catch (AggregateException e) when (e.Flatten().InnerExceptions.OfType<OutputException>().FirstOrDefault() is { } output)
+        {
+            throw output; // the output disk failed: one message, as a sequential run would give
+        }
         return new GeneratedDataset(root, classes.Select(c => c.Name).ToList(),
             jobs.Select(j => new GeneratedVideo(j.Class.Name, j.Path, j.Group, j.Clip, options.Frames)).ToList());
     }
@@ -56,25 +67,20 @@ public static class MotionVideoGenerator
         // The group's look depends on (seed, class, group); the clip's motion and noise on the clip too.
         using var scene = SceneAppearance.Create(Seeding.For(o.Seed, $"generate/{cls.Name}/g{group}"), o.Width, o.Height);
         var frames = MotionClipRenderer.Render(cls, scene, Seeding.For(o.Seed, $"generate/{cls.Name}/g{group}/c{clip}"), o.Frames, o.Width, o.Height);
-        // Written under a temporary name and renamed, so an interrupted run never leaves a half video under the real name.
-        string temp = Path.Combine(Path.GetDirectoryName(path)!, "." + Path.GetFileNameWithoutExtension(path) + ".partial" + Extension);
+        // Written under a temporary name, checked and renamed, so a failed or interrupted run never leaves a half video under the real name.
         try
         {
-            using (var writer = new VideoWriter(temp, Writer, Codec, o.Fps, new Size(o.Width, o.Height), isColor: true))
+            using var video = new VideoFile(path, Codec, o.Fps, new Size(o.Width, o.Height), Writer);
+            foreach (var frame in frames)
             {
-                if (!writer.IsOpened()) throw new IOException($"{path}: OpenCV cannot write MJPG video here");
-                foreach (var frame in frames)
-                {
-                    cancel.ThrowIfCancellationRequested();
-                    writer.Write(frame);
-                }
+                cancel.ThrowIfCancellationRequested();
+                video.Write(frame);
             }
-            File.Move(temp, path, overwrite: true);
+            video.Complete();
         }
         finally
         {
             foreach (var frame in frames) frame.Dispose();
-            if (File.Exists(temp)) File.Delete(temp);
         }
     }
 }
