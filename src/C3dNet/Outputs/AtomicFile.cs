@@ -15,6 +15,7 @@ public static class AtomicFile
 {
     private const string Marker = ".partial-";
 
+    /// <param name="path">The final name, written only by renaming the complete temporary file onto it.</param>
     /// <param name="write">Writes the complete content to the temporary path it is given.</param>
     public static void Write(string path, Action<string> write)
     {
