@@ -28,20 +28,20 @@ internal static class EvalCommand
         {
             data, checkpoint, split, clips, json, outDir, batch, workers, device,
         };
-        command.SetAction(parse => CommandRunner.Run(() => Execute(
+        command.SetAction(parse => CommandRunner.Run(parse, cancel => Execute(
             new EvalOptions
             {
                 Data = parse.GetValue(data)!, Checkpoint = parse.GetValue(checkpoint)!, Split = parse.GetValue(split)!,
                 Clips = parse.GetValue(clips), BatchSize = parse.GetValue(batch), Workers = parse.GetValue(workers), Device = parse.GetValue(device)!,
-            }, parse.GetValue(json), parse.GetValue(outDir)), needsOpenCv: true));
+            }, parse.GetValue(json), parse.GetValue(outDir), cancel), stopping: "stopping the evaluation (nothing is written)", needsOpenCv: true));
         return command;
     }
 
-    private static int Execute(EvalOptions options, bool json, string? outDir)
+    private static int Execute(EvalOptions options, bool json, string? outDir, CancellationToken cancel)
     {
         var report = json
-            ? Evaluator.Run(options)
-            : EvaluationView.WithProgress($"scoring {options.Split} clips", progress => Evaluator.Run(options, progress));
+            ? Evaluator.Run(options, null, cancel)
+            : EvaluationView.WithProgress($"scoring {options.Split} clips", progress => Evaluator.Run(options, progress, cancel));
         string dir = outDir ?? DefaultOutDir(options.Checkpoint, options.Split);
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, "report.json"), JsonSerializer.Serialize(report, ConsoleUi.Json));

@@ -25,7 +25,7 @@ internal static class GenerateDataCommand
         {
             output, classes, perClass, perGroup, frames, width, height, fps, seed, jobs, json,
         };
-        command.SetAction((parse, cancel) => CommandRunner.RunAsync(() => Execute(new GeneratorOptions
+        command.SetAction(parse => CommandRunner.RunAsync(parse, cancel => Execute(new GeneratorOptions
         {
             OutDir = parse.GetValue(output)!,
             Classes = parse.GetValue(classes),
@@ -37,7 +37,7 @@ internal static class GenerateDataCommand
             Fps = parse.GetValue(fps),
             Seed = parse.GetValue(seed),
             Jobs = parse.GetValue(jobs),
-        }, parse.GetValue(json), cancel), needsTorch: false, needsOpenCv: true));
+        }, parse.GetValue(json), cancel), stopping: "finishing the videos being written", needsTorch: false, needsOpenCv: true));
         return command;
     }
 

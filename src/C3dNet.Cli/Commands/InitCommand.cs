@@ -25,7 +25,7 @@ internal static class InitCommand
         var seed = new Option<long>("--seed") { Description = "Seed for the random initialisation", DefaultValueFactory = _ => 42 };
         var command = new Command("init", "Write a fresh C3D checkpoint (random or Sports-1M initialised) that PyTorch and c3d can load")
             { output, classes, labels, width, clip, crop, pretrained, seed };
-        command.SetAction(parse => CommandRunner.Run(() =>
+        command.SetAction(parse => CommandRunner.Run(parse, _ =>
         {
             IReadOnlyList<string>? names = parse.GetValue(labels) is { } labelPath ? LabelFile.Read(labelPath) : null;
             int numClasses = parse.GetValue(classes) ?? names?.Count
@@ -49,7 +49,7 @@ internal static class InitCommand
             ckpt.Save(path);
             ConsoleUi.Success($"wrote {path}: C3D, {model.ParameterCount():N0} parameters, {numClasses} classes");
             return CommandRunner.Ok;
-        }));
+        }, stopping: null)); // seconds of work, written atomically: Ctrl-C ends it at once
         return command;
     }
 }

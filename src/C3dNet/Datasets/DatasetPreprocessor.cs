@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using C3dNet.Runtime;
 using C3dNet.Video;
 
 namespace C3dNet.Datasets;
@@ -136,6 +137,7 @@ public static class DatasetPreprocessor
                         }
                     }
                     progress?.Report(report);
+                    TestSeam.UnitDone("video", report.VideosDone, cancel, beforePause: () => { lock (gate) Save(); });
                 });
             }
             finally

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using C3dNet.Runtime;
 using C3dNet.Video;
 using OpenCvSharp;
 
@@ -61,6 +62,7 @@ public static class LivePredictor
                         writer.Write(frame);
                     }
                 }
+                TestSeam.UnitDone("frame", frames, cancel);
             }
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
