@@ -56,7 +56,7 @@ internal static partial class CommandRunner
         }
         catch (Exception e)
         {
-            return Report(Unwrap(e), verbose);
+            return Report(e, verbose);
         }
     }
 
@@ -65,24 +65,20 @@ internal static partial class CommandRunner
 
     private static int Report(Exception e, bool verbose)
     {
-        int code;
-        if (e is OperationCanceledException)
-        {
-            ConsoleUi.Warning("interrupted");
-            code = Cancelled;
-        }
-        else if (IsEnvironmentOrInput(e))
-        {
-            ConsoleUi.Error(Describe(e));
-            code = Failed;
-        }
-        else
-        {
-            ConsoleUi.Error($"unexpected {e.GetType().Name}: {FirstLine(e.Message)} (a bug: run with --verbose for details and report it)");
-            code = Failed;
-        }
+        var (code, message) = Classify(e);
+        if (code == Cancelled) ConsoleUi.Warning(message);
+        else ConsoleUi.Error(message);
         if (verbose) ConsoleUi.Details(e.ToString());
         return code;
+    }
+
+    /// <summary>The exit code and the one line an exception gets (the policy above; the stack trace only with --verbose).</summary>
+    public static (int Code, string Message) Classify(Exception e)
+    {
+        e = Unwrap(e);
+        if (e is OperationCanceledException) return (Cancelled, "interrupted");
+        if (IsEnvironmentOrInput(e)) return (Failed, Describe(e));
+        return (Failed, $"unexpected {e.GetType().Name}: {FirstLine(e.Message)} (a bug: run with --verbose for details and report it)");
     }
 
     /// <summary>

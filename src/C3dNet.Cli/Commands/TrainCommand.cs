@@ -106,7 +106,7 @@ internal static class TrainCommand
         {
             ConsoleUi.Warning($"interrupted during epoch {result.EpochsCompleted + 1}: saved {result.LastCheckpoint}");
             // Every other option comes back from the run's saved config (TrainConfig.ContinuingFrom).
-            ConsoleUi.Info($"resume with: ./c3d train --data {Quote(config.Data)} --resume {Quote(result.RunDir)}");
+            ConsoleUi.WriteText($"resume with: ./c3d train --data {Quote(config.Data)} --resume {Quote(result.RunDir)}\n"); // unwrapped, to copy and paste
             return CommandRunner.Cancelled;
         }
         ConsoleUi.Success($"done: {result.EpochsCompleted} epochs; last {result.LastCheckpoint}" +

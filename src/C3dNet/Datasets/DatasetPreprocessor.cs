@@ -137,7 +137,7 @@ public static class DatasetPreprocessor
                         }
                     }
                     progress?.Report(report);
-                    TestSeam.UnitDone("video", report.VideosDone, cancel, beforePause: () => { lock (gate) Save(); });
+                    TestSeam.UnitDone("video", report.VideosDone, cancel, beforePause: () => { lock (gate) { pendingSave.Wait(); Save(); } });
                 });
             }
             finally
