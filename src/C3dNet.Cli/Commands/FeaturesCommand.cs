@@ -42,7 +42,7 @@ internal static class FeaturesCommand
         command.SetAction(parse => CommandRunner.Run(parse, cancel => Execute(new Args(
             parse.GetValue(inputs) ?? [], parse.GetValue(checkpoint), parse.GetValue(pretrained), parse.GetValue(layer)!, parse.GetValue(stride),
             parse.GetValue(frameStep), parse.GetValue(batch), parse.GetValue(outDir)!, parse.GetValue(precision)!, parse.GetValue(device)!,
-            parse.GetValue(fps)), cancel), stopping: "stopping after this clip batch; the features of earlier inputs are kept", needsOpenCv: true));
+            parse.GetValue(fps)), cancel), stopping: "stopping after this clip batch", needsOpenCv: true));
         return command;
     }
 

@@ -13,11 +13,20 @@ internal static class ConsoleUi
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
     };
 
-    /// <summary>Errors and warnings: always standard error, so standard output holds the results alone.</summary>
-    private static readonly IAnsiConsole Messages = CreateMessages();
+    /// <summary>Errors and warnings: standard error, so standard output holds the results alone.</summary>
+    private static IAnsiConsole Messages => BothOnTerminal ? AnsiConsole.Console : StandardError;
+
+    private static readonly IAnsiConsole StandardError = CreateStandardError();
+
+    /// <summary>
+    /// Both streams on the terminal (nothing redirected: the user sees one screen): messages go through the console that
+    /// draws the progress bars, which prints them above the bars; written to the other stream, the next redraw would
+    /// overwrite them. Whenever either stream is redirected, messages are on standard error.
+    /// </summary>
+    private static readonly bool BothOnTerminal = !Console.IsOutputRedirected && !Console.IsErrorRedirected;
 
     /// <summary>Redirected (a log, a script), a message stays on one line: no wrapping at a pretend 80 columns.</summary>
-    private static IAnsiConsole CreateMessages()
+    private static IAnsiConsole CreateStandardError()
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         if (Console.IsErrorRedirected) console.Profile.Width = 100_000;

@@ -181,7 +181,7 @@ public static class DatasetPreprocessor
                 TryDelete(temp);
                 return null;
             }
-            catch (Exception e)
+            catch (Exception e) when (e is not OutputException) // an output that cannot be written stops the run, it is not this video's fault
             {
                 TryDelete(temp);
                 TryDelete(final);
