@@ -1,7 +1,7 @@
 using System.CommandLine;
 using C3dNet.Cli.Commands;
 
-var root = new RootCommand("c3d: video action recognition with C3D (3D ConvNets) in .NET")
+var root = new RootCommand("c3d: video action recognition with C3D (3D ConvNets) in .NET. " + CommandRunner.ExitCodesHelp)
 {
     DemoCommand.Create(),
     GenerateDataCommand.Create(),
@@ -14,7 +14,7 @@ var root = new RootCommand("c3d: video action recognition with C3D (3D ConvNets)
     InfoCommand.Create(),
     BenchCommand.Create(),
 };
-// Ctrl-C / SIGTERM cancel the command's token; commands stop between units of work and clean up.
-// System.CommandLine 2.0.0 only hooks the signals when a termination timeout is set.
-var invocation = new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) };
+root.Options.Add(CommandRunner.Verbose);
+// Ctrl-C and SIGTERM are handled by CommandRunner's InterruptSignal alone: System.CommandLine's own handling is off.
+var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null };
 return await root.Parse(args).InvokeAsync(invocation);

@@ -16,7 +16,7 @@ internal static class BenchCommand
         var json = new Option<bool>("--json") { Description = "Print the results as JSON (flat keys such as infer_fp32_bs1_clips_per_s)" };
         var threads = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: the number of cores)" };
         var command = new Command("bench", "Measure peak GFLOP/s, C3D inference and training speed, loader, preprocessing and predict") { quick, json, threads };
-        command.SetAction((parse, cancel) => CommandRunner.RunAsync(() =>
+        command.SetAction(parse => CommandRunner.RunAsync(parse, cancel =>
         {
             if (parse.GetValue(threads) is { } n) Threads.Configure(n);
             var settings = parse.GetValue(quick) ? BenchSettings.Quick : BenchSettings.Full;
@@ -32,7 +32,7 @@ internal static class BenchCommand
             });
             Report(MachineInfo.Current(), compute, asJson, parse.GetValue(quick));
             return Task.FromResult(CommandRunner.Ok);
-        }, needsOpenCv: true));
+        }, stopping: "stopping the benchmark", needsOpenCv: true));
         return command;
     }
 

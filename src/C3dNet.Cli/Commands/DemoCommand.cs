@@ -15,7 +15,7 @@ internal static class DemoCommand
         var quick = new Option<bool>("--quick") { Description = "A reduced run for CI (2 classes, 14 epochs; about 30 s after the build)" };
         var seed = new Option<long>("--seed") { Description = "Seed for data, splits, initialisation and clips: the same seed gives the same numbers", DefaultValueFactory = _ => 42 };
         var command = new Command("demo", "Generate motion videos, preprocess, train a narrow C3D, evaluate, predict, and write a report") { workDir, quick, seed };
-        command.SetAction((parse, cancel) => CommandRunner.RunAsync(() =>
+        command.SetAction(parse => CommandRunner.RunAsync(parse, cancel =>
         {
             var options = new DemoOptions { WorkDir = parse.GetValue(workDir)!, Quick = parse.GetValue(quick), Seed = parse.GetValue(seed) };
             var report = ConsoleUi.WithStatus("demo", show: true, status =>
@@ -35,7 +35,7 @@ internal static class DemoCommand
             AnsiConsole.MarkupLine($"Open [bold]{Markup.Escape(report.Paths["report_md"])}[/] for the numbers and pictures. The same chain on UCF101:");
             foreach (var line in DemoMarkdown.Ucf101Commands) ConsoleUi.WriteText($"  {line}\n"); // unwrapped, to copy and paste
             return Task.FromResult(CommandRunner.Ok);
-        }, needsOpenCv: true));
+        }, stopping: "stopping the demo", needsOpenCv: true));
         return command;
     }
 }

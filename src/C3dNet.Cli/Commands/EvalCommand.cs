@@ -30,26 +30,26 @@ internal static class EvalCommand
         {
             data, checkpoint, split, clips, json, outDir, overwrite, batch, workers, device,
         };
-        command.SetAction(parse => CommandRunner.Run(() => Execute(
+        command.SetAction(parse => CommandRunner.Run(parse, cancel => Execute(
             new EvalOptions
             {
                 Data = parse.GetValue(data)!, Checkpoint = parse.GetValue(checkpoint)!, Split = parse.GetValue(split)!,
                 Clips = parse.GetValue(clips), BatchSize = parse.GetValue(batch), Workers = parse.GetValue(workers), Device = parse.GetValue(device)!,
-            }, parse.GetValue(json), parse.GetValue(outDir), parse.GetValue(overwrite)), needsOpenCv: true));
+            }, parse.GetValue(json), parse.GetValue(outDir), parse.GetValue(overwrite), cancel), stopping: "stopping the evaluation (nothing is written)", needsOpenCv: true));
         return command;
     }
 
     private static readonly string[] ReportFiles = ["report.json", "confusion.csv", "confusion.png"];
 
-    private static int Execute(EvalOptions options, bool json, string? outDir, bool overwrite)
+    private static int Execute(EvalOptions options, bool json, string? outDir, bool overwrite, CancellationToken cancel)
     {
         string dir = outDir ?? DefaultOutDir(options.Checkpoint, options.Split);
         // Checked before the (long) evaluation: a file as --out, or an earlier report without --overwrite, is refused.
         OutputPolicy.CheckFolder(dir, []);
         OutputPolicy.CheckFiles(ReportFiles.Select(f => Path.Combine(dir, f)), overwrite, [options.Checkpoint]);
         var report = json
-            ? Evaluator.Run(options)
-            : EvaluationView.WithProgress($"scoring {options.Split} clips", progress => Evaluator.Run(options, progress));
+            ? Evaluator.Run(options, null, cancel)
+            : EvaluationView.WithProgress($"scoring {options.Split} clips", progress => Evaluator.Run(options, progress, cancel));
         OutputPolicy.CreateFolder(dir);
         AtomicFile.Write(Path.Combine(dir, ReportFiles[0]), temp => File.WriteAllText(temp, JsonSerializer.Serialize(report, ConsoleUi.Json)));
         ConfusionMatrixFiles.WriteCsv(Path.Combine(dir, ReportFiles[1]), report.ClassNames, report.Confusion);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using C3dNet.Checkpoints;
 using C3dNet.Cli.Ui;
+using C3dNet.Datasets;
 using C3dNet.Inference;
 using C3dNet.Outputs;
 using C3dNet.Runtime;
@@ -40,11 +41,10 @@ internal static class FeaturesCommand
         {
             inputs, checkpoint, pretrained, layer, stride, frameStep, batch, outDir, overwrite, precision, device, fps,
         };
-        // Run off the invoking thread: System.CommandLine listens for Ctrl-C only once the action's task exists.
-        command.SetAction((parse, cancel) => Task.Run(() => CommandRunner.Run(() => Execute(new Args(
+        command.SetAction(parse => CommandRunner.Run(parse, cancel => Execute(new Args(
             parse.GetValue(inputs) ?? [], parse.GetValue(checkpoint), parse.GetValue(pretrained), parse.GetValue(layer)!, parse.GetValue(stride),
             parse.GetValue(frameStep), parse.GetValue(batch), parse.GetValue(outDir)!, parse.GetValue(overwrite), parse.GetValue(precision)!, parse.GetValue(device)!,
-            parse.GetValue(fps)), cancel), needsOpenCv: true)));
+            parse.GetValue(fps)), cancel), stopping: "stopping after this clip batch", needsOpenCv: true));
         return command;
     }
 
@@ -81,8 +81,9 @@ internal static class FeaturesCommand
                 foreach (var w in run.Warnings) ConsoleUi.Warning(w);
                 entries.Add(extractor.Save(run, a.Out, names[i]));
             }
-            // An input's failure is reported and the rest go on; an output failure (OutputException) stops the run.
-            catch (Exception e) when (e is not OutputException && e is VideoReadException or InvalidDataException or IOException or UnauthorizedAccessException or OpenCVException)
+            // A bad input is reported and skipped; an output that cannot be written (OutputException) stops the run.
+            catch (Exception e) when (e is not OutputException && e is VideoReadException or FrameReadException or InvalidDataException or IOException
+                                          or UnauthorizedAccessException or OpenCVException)
             {
                 ConsoleUi.Error(e.Message);
                 failures.Add(new FeatureFailure(items[i].Path, e.Message));
@@ -92,6 +93,6 @@ internal static class FeaturesCommand
         ConsoleUi.Table($"{a.Layer} features ({model.Config.FcWidth} wide) in {a.Out}", ["input", "clips", "clips file", "video file"],
             entries.Select(e => new[] { e.Input, e.Clips.ToString(CultureInfo.InvariantCulture), e.ClipsFile, e.VideoFile }));
         if (failures.Count > 0) ConsoleUi.Warning($"{failures.Count} of {items.Count} inputs failed (listed under \"failed\" in {FeatureIndex.FileName})");
-        return entries.Count > 0 ? CommandRunner.Ok : CommandRunner.Failed;
+        return CommandRunner.ForInputs(items.Count, failures.Count);
     }
 }

@@ -27,7 +27,7 @@ internal static class GenerateDataCommand
         {
             output, classes, perClass, perGroup, frames, width, height, fps, seed, jobs, overwrite, json,
         };
-        command.SetAction((parse, cancel) => CommandRunner.RunAsync(() => Execute(new GeneratorOptions
+        command.SetAction(parse => CommandRunner.RunAsync(parse, cancel => Execute(new GeneratorOptions
         {
             OutDir = parse.GetValue(output)!,
             Classes = parse.GetValue(classes),
@@ -40,7 +40,7 @@ internal static class GenerateDataCommand
             Seed = parse.GetValue(seed),
             Jobs = parse.GetValue(jobs),
             Overwrite = parse.GetValue(overwrite),
-        }, parse.GetValue(json), cancel), needsTorch: false, needsOpenCv: true));
+        }, parse.GetValue(json), cancel), stopping: "finishing the videos being written", needsTorch: false, needsOpenCv: true));
         return command;
     }
 

@@ -12,7 +12,7 @@ internal static class InfoCommand
         var file = new Argument<string>("file") { Description = "A checkpoint (.pth.tar) or pretrained weights (.pth)" };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table" };
         var command = new Command("info", "Describe a C3D checkpoint or Sports-1M weights file") { file, json };
-        command.SetAction(parse => CommandRunner.Run(() => Execute(parse.GetValue(file)!, parse.GetValue(json))));
+        command.SetAction(parse => CommandRunner.Run(parse, _ => Execute(parse.GetValue(file)!, parse.GetValue(json)), stopping: null));
         return command;
     }
 

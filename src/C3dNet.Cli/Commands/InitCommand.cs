@@ -27,7 +27,7 @@ internal static class InitCommand
         var overwrite = new Option<bool>(OutputPolicy.OverwriteOption) { Description = "Replace --out if it exists (never when it is --pretrained or --labels)" };
         var command = new Command("init", "Write a fresh C3D checkpoint (random or Sports-1M initialised) that PyTorch and c3d can load")
             { output, classes, labels, width, clip, crop, pretrained, seed, overwrite };
-        command.SetAction(parse => CommandRunner.Run(() =>
+        command.SetAction(parse => CommandRunner.Run(parse, _ =>
         {
             string path = parse.GetValue(output)!;
             OutputPolicy.CheckFile(path, parse.GetValue(overwrite), new[] { parse.GetValue(pretrained), parse.GetValue(labels) }.OfType<string>());
@@ -52,7 +52,7 @@ internal static class InitCommand
             ckpt.Save(path);
             ConsoleUi.Success($"wrote {path}: C3D, {model.ParameterCount():N0} parameters, {numClasses} classes");
             return CommandRunner.Ok;
-        }));
+        }, stopping: null)); // seconds of work, written atomically: Ctrl-C ends it at once
         return command;
     }
 }

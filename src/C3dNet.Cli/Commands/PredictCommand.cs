@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using C3dNet.Checkpoints;
 using C3dNet.Cli.Ui;
+using C3dNet.Datasets;
 using C3dNet.Inference;
 using C3dNet.Outputs;
 using C3dNet.Runtime;
@@ -45,11 +45,12 @@ internal static class PredictCommand
         {
             inputs, checkpoint, labels, stride, frameStep, topK, batch, json, csv, outFile, outDir, overwrite, precision, device, live, fps,
         };
-        // Run off the invoking thread: System.CommandLine listens for Ctrl-C only once the action's task exists.
-        command.SetAction((parse, cancel) => Task.Run(() => CommandRunner.Run(() => Execute(new Args(
+        command.SetAction(parse => CommandRunner.Run(parse, cancel => Execute(new Args(
             parse.GetValue(inputs) ?? [], parse.GetValue(checkpoint)!, parse.GetValue(labels), parse.GetValue(stride), parse.GetValue(frameStep),
             parse.GetValue(topK), parse.GetValue(batch), parse.GetValue(json), parse.GetValue(csv), parse.GetValue(outFile), parse.GetValue(outDir), parse.GetValue(overwrite),
-            parse.GetValue(precision)!, parse.GetValue(device)!, parse.GetValue(live), parse.GetValue(fps)), cancel), needsOpenCv: true)));
+            parse.GetValue(precision)!, parse.GetValue(device)!, parse.GetValue(live), parse.GetValue(fps)), cancel),
+            stopping: parse.GetValue(live) is null ? "stopping after this window" : "ending the stream" + (parse.GetValue(outFile) is { } o ? $" and finishing {o}" : ""),
+            needsOpenCv: true));
         return command;
     }
 
@@ -89,6 +90,7 @@ internal static class PredictCommand
 
         var predictor = new Predictor(model, settings, InferenceBatchSize.Resolve(a.BatchSize, device, model.Config.WidthMultiplier));
         var reports = new List<InputReport>();
+        var failed = new List<InputFailure>();
         for (int i = 0; i < items.Count; i++)
         {
             cancel.ThrowIfCancellationRequested();
@@ -108,23 +110,24 @@ internal static class PredictCommand
                     ConsoleUi.Info($"annotated video: {annotated}");
                 }
             }
-            // An input's failure is reported and the rest go on; an output failure (OutputException) stops the run.
-            catch (Exception e) when (e is not OutputException && e is VideoReadException or InvalidDataException or IOException or UnauthorizedAccessException
-                                          or OpenCVException or CheckpointException)
+            // A bad input is reported and skipped; an output that cannot be written (OutputException) stops the run.
+            catch (Exception e) when (e is not OutputException && e is VideoReadException or FrameReadException or InvalidDataException or IOException
+                                          or UnauthorizedAccessException or OpenCVException or CheckpointException)
             {
                 ConsoleUi.Error(e.Message);
+                failed.Add(new InputFailure(item.Path, e.Message));
             }
         }
-        if (a.Json) ConsoleUi.WriteJson(new PredictionReport(reports));
+        if (a.Json) ConsoleUi.WriteJson(new PredictionReport(reports, failed));
         if (a.Csv)
         {
             var text = new StringWriter(CultureInfo.InvariantCulture);
             PredictionCsv.Write(text, reports, k);
             ConsoleUi.WriteText(text.ToString());
         }
-        if (reports.Count < items.Count)
-            ConsoleUi.Warning($"{items.Count - reports.Count} of {items.Count} inputs failed");
-        return reports.Count > 0 ? CommandRunner.Ok : CommandRunner.Failed;
+        if (failed.Count > 0)
+            ConsoleUi.Warning($"{failed.Count} of {items.Count} inputs failed");
+        return CommandRunner.ForInputs(items.Count, failed.Count);
     }
 
     private static void ShowTables(InputReport report, Prediction prediction)
@@ -159,16 +162,12 @@ internal static class PredictCommand
         if (a.Json || a.Csv || a.OutDir is not null) throw new ArgumentException("--live prints label changes as they happen; --json, --csv and --out-dir apply to files (use --out for a video)");
         using var stream = VideoReader.OpenStream(a.Live!);
         ConsoleUi.Info($"live: {a.Live} ({stream.Width}x{stream.Height}, {stream.Fps:0.##} fps, frame step {settings.FrameStep}, stride {settings.Stride}); Ctrl-C stops");
-        // Ctrl-C (SIGINT) or SIGTERM ends the stream cleanly (the annotated video is finished), whatever the host does with the signal.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        void Stop(PosixSignalContext context) { context.Cancel = true; stop.Cancel(); }
-        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        // Ctrl-C (SIGINT) or SIGTERM cancels the token: the stream ends cleanly and the annotated video is finished.
         var summary = LivePredictor.Run(stream, model, settings, names, change =>
         {
             string at = change.Seconds is { } s ? $"{s:0.00} s" : $"frame {change.Frame}";
             ConsoleUi.Info($"{at}: {change.Label} ({change.Prob:0.000})");
-        }, a.Out, stop.Token);
+        }, a.Out, cancel);
         ConsoleUi.Info($"live: {(summary.Cancelled ? "stopped" : "stream ended")} after {summary.Frames} frames, {summary.Windows} windows, {summary.Changes} label changes");
         if (a.Out is not null && summary.Frames > 0) ConsoleUi.Info($"annotated video: {a.Out}");
         return CommandRunner.Ok;

@@ -33,14 +33,14 @@ internal static class PreprocessCommand
         var ffmpegOnly = new Option<bool>("--ffmpeg-only") { Description = "Decode every frame with FFmpeg, also for Motion-JPEG videos (slower; by default their kept frames are decoded alone, with libjpeg-turbo)" };
         var jobs = new Option<int>("--jobs") { Description = "Videos processed in parallel (default: number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var overwrite = new Option<bool>(OutputPolicy.OverwriteOption) { Description = "Replace the output (its train/val/test folders, labels.txt and manifest.json; other files are kept) instead of refusing one made with other options or other classes" };
-        var strict = new Option<bool>("--strict") { Description = "Exit non-zero when any video failed or any input problem was reported" };
+        var strict = new Option<bool>("--strict") { Description = "Exit 2 (some inputs bad) also for video warnings and input problems, not only for failed videos" };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON" };
 
         var command = new Command("preprocess", "Extract frames from a folder of videos into train/val/test frame folders")
         {
             videos, output, split, seed, testFraction, valFraction, splitDir, splitIndex, frameStep, width, height, quality, minFrames, ffmpegOnly, jobs, overwrite, strict, json,
         };
-        command.SetAction((parse, cancel) => CommandRunner.RunAsync(() => Execute(new PreprocessOptions
+        command.SetAction(parse => CommandRunner.RunAsync(parse, cancel => Execute(new PreprocessOptions
         {
             VideosDir = parse.GetValue(videos)!,
             OutDir = parse.GetValue(output)!,
@@ -58,13 +58,13 @@ internal static class PreprocessCommand
             MotionJpegShortcut = !parse.GetValue(ffmpegOnly),
             Jobs = parse.GetValue(jobs),
             Overwrite = parse.GetValue(overwrite),
-        }, parse.GetValue(strict), parse.GetValue(json), cancel), needsTorch: false, needsOpenCv: true));
+        }, parse.GetValue(strict), parse.GetValue(json), cancel),
+            stopping: "dropping the videos in progress; finished videos are kept and a re-run completes the rest", needsTorch: false, needsOpenCv: true));
         return command;
     }
 
     private static async Task<int> Execute(PreprocessOptions options, bool strict, bool json, CancellationToken cancel)
     {
-        OpenCvLogging.Quiet(); // failures are reported per video below, not as FFmpeg's stderr lines
         PreprocessSummary summary;
         try
         {
@@ -96,12 +96,13 @@ internal static class PreprocessCommand
             ConsoleUi.Error($"no video could be processed ({summary.Failed} failed); see the reasons above and {Path.Combine(summary.OutDir, PreprocessManifest.FileName)}");
             return CommandRunner.Failed;
         }
+        // Exit 2: done, but some inputs were bad; --strict counts warnings and input problems too.
         if (strict && summary.Problems > 0)
         {
             ConsoleUi.Error($"--strict: {summary.Failures.Count} failed videos, {summary.Warnings.Count} warnings, {summary.Issues.Count} input problems");
-            return CommandRunner.Failed;
+            return CommandRunner.SomeInputsFailed;
         }
-        return CommandRunner.Ok;
+        return summary.Failed > 0 ? CommandRunner.SomeInputsFailed : CommandRunner.Ok;
     }
 
     private static void Print(PreprocessSummary s)

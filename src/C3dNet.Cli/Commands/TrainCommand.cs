@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using C3dNet.Cli.Ui;
 using C3dNet.Outputs;
 using C3dNet.Runtime;
@@ -11,7 +10,8 @@ namespace C3dNet.Cli.Commands;
 /// <summary>
 /// `c3d train --data DIR`: trains C3D with the reference's options and defaults, plus the from-scratch recipe
 /// options (--optimizer adamw, --input-scale, --warmup-epochs, --clip-grad-norm, --crop-size, --resize).
-/// Ctrl-C finishes the batch, writes last.pth.tar, prints the command that resumes, and exits with 130.
+/// Ctrl-C finishes the batch, writes last.pth.tar, prints the command that resumes, and exits with 130; that command
+/// (--resume RUN) takes every option from the run's saved config, except those it gives itself.
 /// </summary>
 internal static class TrainCommand
 {
@@ -56,23 +56,34 @@ internal static class TrainCommand
             data, epochs, batch, optimizer, lr, momentum, weightDecay, headMult, lrStep, lrGamma, warmup, clipNorm, clipLen, crop, resize,
             width, inputScale, flip, testEvery, snapshotEvery, valClips, pretrained, resume, device, seed, runDir, overwrite, maxBatches, workers, datasetName,
         };
-        command.SetAction(parse => CommandRunner.Run(() =>
+        command.SetAction(parse => CommandRunner.Run(parse, cancel =>
         {
-            var (rw, rh) = ParseSize(parse.GetValue(resize));
+            // The options given on this command line; on --resume the others come from the saved run (TrainConfig.Given).
+            var given = new HashSet<string>();
+            T V<T>(Option<T> option, params string[] properties)
+            {
+                if (parse.GetResult(option) is { Implicit: false }) given.UnionWith(properties);
+                return parse.GetValue(option)!;
+            }
+            var (rw, rh) = ParseSize(V(resize, nameof(TrainConfig.ResizeWidth), nameof(TrainConfig.ResizeHeight)));
             var config = new TrainConfig
             {
-                Data = parse.GetValue(data)!, Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch),
-                Optimizer = parse.GetValue(optimizer)!, Lr = parse.GetValue(lr), Momentum = parse.GetValue(momentum),
-                WeightDecay = parse.GetValue(weightDecay), HeadLrMultiplier = parse.GetValue(headMult), LrStep = parse.GetValue(lrStep),
-                LrGamma = parse.GetValue(lrGamma), WarmupEpochs = parse.GetValue(warmup), ClipGradNorm = parse.GetValue(clipNorm),
-                ClipLength = parse.GetValue(clipLen), CropSize = parse.GetValue(crop), ResizeWidth = rw, ResizeHeight = rh,
-                WidthMultiplier = parse.GetValue(width), InputScale = (float)parse.GetValue(inputScale), FlipProbability = parse.GetValue(flip), TestEvery = parse.GetValue(testEvery),
-                SnapshotEvery = parse.GetValue(snapshotEvery), ValClips = parse.GetValue(valClips), Pretrained = parse.GetValue(pretrained),
-                Resume = parse.GetValue(resume), Device = parse.GetValue(device)!, Seed = parse.GetValue(seed), RunDir = parse.GetValue(runDir), Overwrite = parse.GetValue(overwrite),
-                MaxBatches = parse.GetValue(maxBatches), Workers = parse.GetValue(workers), DatasetName = parse.GetValue(datasetName),
+                Data = V(data, nameof(TrainConfig.Data)), Epochs = V(epochs, nameof(TrainConfig.Epochs)), BatchSize = V(batch, nameof(TrainConfig.BatchSize)),
+                Optimizer = V(optimizer, nameof(TrainConfig.Optimizer)), Lr = V(lr, nameof(TrainConfig.Lr)), Momentum = V(momentum, nameof(TrainConfig.Momentum)),
+                WeightDecay = V(weightDecay, nameof(TrainConfig.WeightDecay)), HeadLrMultiplier = V(headMult, nameof(TrainConfig.HeadLrMultiplier)),
+                LrStep = V(lrStep, nameof(TrainConfig.LrStep)), LrGamma = V(lrGamma, nameof(TrainConfig.LrGamma)),
+                WarmupEpochs = V(warmup, nameof(TrainConfig.WarmupEpochs)), ClipGradNorm = V(clipNorm, nameof(TrainConfig.ClipGradNorm)),
+                ClipLength = V(clipLen, nameof(TrainConfig.ClipLength)), CropSize = V(crop, nameof(TrainConfig.CropSize)), ResizeWidth = rw, ResizeHeight = rh,
+                WidthMultiplier = V(width, nameof(TrainConfig.WidthMultiplier)), InputScale = (float)V(inputScale, nameof(TrainConfig.InputScale)),
+                FlipProbability = V(flip, nameof(TrainConfig.FlipProbability)), TestEvery = V(testEvery, nameof(TrainConfig.TestEvery)),
+                SnapshotEvery = V(snapshotEvery, nameof(TrainConfig.SnapshotEvery)), ValClips = V(valClips, nameof(TrainConfig.ValClips)),
+                Pretrained = V(pretrained, nameof(TrainConfig.Pretrained)), Resume = V(resume, nameof(TrainConfig.Resume)),
+                Device = V(device, nameof(TrainConfig.Device)), Seed = V(seed, nameof(TrainConfig.Seed)), RunDir = V(runDir, nameof(TrainConfig.RunDir)), Overwrite = parse.GetValue(overwrite),
+                MaxBatches = V(maxBatches, nameof(TrainConfig.MaxBatches)), Workers = V(workers, nameof(TrainConfig.Workers)),
+                DatasetName = V(datasetName, nameof(TrainConfig.DatasetName)),
             };
-            return Execute(config);
-        }, needsOpenCv: true));
+            return Execute(config with { Given = given }, cancel);
+        }, stopping: "finishing this batch and writing last.pth.tar", needsOpenCv: true));
         return command;
     }
 
@@ -89,35 +100,15 @@ internal static class TrainCommand
         throw new ArgumentException($"--resize expects WIDTHxHEIGHT such as 171x128, got '{text}'");
     }
 
-    private static int Execute(TrainConfig config)
+    private static int Execute(TrainConfig config, CancellationToken cancel)
     {
-        using var stop = new CancellationTokenSource();
-        void OnSignal(PosixSignalContext ctx)
-        {
-            if (stop.IsCancellationRequested) return; // a second Ctrl-C ends the process the usual way
-            ctx.Cancel = true;
-            stop.Cancel();
-            ConsoleUi.Warning("stopping: finishing this batch and writing last.pth.tar (Ctrl-C again to abort at once)");
-        }
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-
-        TrainResult result;
-        try
-        {
-            result = TrainingView.Show(view => Trainer.Run(config, view, stop.Token));
-        }
-        catch (TrainingDivergedException e)
-        {
-            ConsoleUi.Error(e.Message);
-            return CommandRunner.Failed;
-        }
+        var result = TrainingView.Show(view => Trainer.Run(config, view, cancel));
         foreach (var f in result.Failures) ConsoleUi.Warning($"left out: {f.Video}: {f.Message}");
         if (result.Interrupted)
         {
             ConsoleUi.Warning($"interrupted during epoch {result.EpochsCompleted + 1}: saved {result.LastCheckpoint}");
-            ConsoleUi.Info($"resume with: ./c3d train --data {Quote(config.Data)} --resume {Quote(result.RunDir)}" +
-                           (config.Epochs != new TrainConfig { Data = "" }.Epochs ? $" --epochs {config.Epochs}" : ""));
+            // Every other option comes back from the run's saved config (TrainConfig.ContinuingFrom).
+            ConsoleUi.WriteText($"resume with: ./c3d train --data {Quote(config.Data)} --resume {Quote(result.RunDir)}\n"); // unwrapped, to copy and paste
             return CommandRunner.Cancelled;
         }
         ConsoleUi.Success($"done: {result.EpochsCompleted} epochs; last {result.LastCheckpoint}" +
@@ -126,5 +117,7 @@ internal static class TrainCommand
         return CommandRunner.Ok;
     }
 
-    private static string Quote(string s) => s.Contains(' ') ? $"\"{s}\"" : s;
+    /// <summary>A path as one shell word (single-quoted unless it is plain).</summary>
+    private static string Quote(string s) =>
+        s.Length > 0 && s.All(c => char.IsAsciiLetterOrDigit(c) || "/._-+=:,@".Contains(c)) ? s : "'" + s.Replace("'", "'\\''") + "'";
 }

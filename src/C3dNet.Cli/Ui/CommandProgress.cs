@@ -1,4 +1,3 @@
-using C3dNet.Cli.Commands;
 using Spectre.Console;
 
 namespace C3dNet.Cli.Ui;
@@ -8,10 +7,9 @@ internal static class CommandProgress
 {
     /// <param name="show">False for --json or redirected output: no bar.</param>
     /// <param name="work">Gets a report(done, total, text) callback and the token.</param>
-    public static async Task<T> Run<T>(bool show, string label, Func<Action<int, int, string>, CancellationToken, T> work, CancellationToken outer)
+    /// <param name="cancel">The command's token (CommandRunner's InterruptSignal).</param>
+    public static async Task<T> Run<T>(bool show, string label, Func<Action<int, int, string>, CancellationToken, T> work, CancellationToken cancel)
     {
-        using var interrupt = new InterruptSignal(outer);
-        var cancel = interrupt.Token;
         if (!show || !AnsiConsole.Profile.Capabilities.Interactive)
             return await Task.Run(() => work((_, _, _) => { }, cancel), cancel);
         return await AnsiConsole.Progress()

@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace C3dNet.Cli.Ui;
 
-/// <summary>All console output of the CLI goes through here: messages, tables, JSON.</summary>
+/// <summary>All console output of the CLI goes through here: errors and warnings to standard error; results (tables, JSON, CSV) and progress lines to standard output.</summary>
 internal static class ConsoleUi
 {
     public static readonly JsonSerializerOptions Json = new()
@@ -13,8 +13,30 @@ internal static class ConsoleUi
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
     };
 
-    public static void Error(string message) => AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {message}");
-    public static void Warning(string message) => AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {message}");
+    /// <summary>Errors and warnings: standard error, so standard output holds the results alone.</summary>
+    private static IAnsiConsole Messages => BothOnTerminal ? AnsiConsole.Console : StandardError;
+
+    private static readonly IAnsiConsole StandardError = CreateStandardError();
+
+    /// <summary>
+    /// Both streams on the terminal (nothing redirected: the user sees one screen): messages go through the console that
+    /// draws the progress bars, which prints them above the bars; written to the other stream, the next redraw would
+    /// overwrite them. Whenever either stream is redirected, messages are on standard error.
+    /// </summary>
+    private static readonly bool BothOnTerminal = !Console.IsOutputRedirected && !Console.IsErrorRedirected;
+
+    /// <summary>Redirected (a log, a script), a message stays on one line: no wrapping at a pretend 80 columns.</summary>
+    private static IAnsiConsole CreateStandardError()
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        if (Console.IsErrorRedirected) console.Profile.Width = 100_000;
+        return console;
+    }
+
+    public static void Error(string message) => Messages.MarkupLineInterpolated($"[red]error:[/] {message}");
+    public static void Warning(string message) => Messages.MarkupLineInterpolated($"[yellow]warning:[/] {message}");
+    /// <summary>Unstyled text on standard error (a stack trace for --verbose).</summary>
+    public static void Details(string text) => Console.Error.WriteLine(text);
     public static void Info(string message) => AnsiConsole.MarkupLineInterpolated($"{message}");
     public static void Success(string message) => AnsiConsole.MarkupLineInterpolated($"[green]{message}[/]");
 

@@ -143,6 +143,7 @@ public static class DatasetPreprocessor
                         }
                     }
                     progress?.Report(report);
+                    TestSeam.UnitDone("video", report.VideosDone, cancel, beforePause: () => { lock (gate) { pendingSave.Wait(); Save(); } });
                 });
             }
             catch (AggregateException e) when (e.Flatten().InnerExceptions.OfType<OutputException>().FirstOrDefault() is { } output)
@@ -191,12 +192,7 @@ public static class DatasetPreprocessor
                 TryDelete(temp);
                 return null;
             }
-            catch (OutputException)
-            {
-                TryDelete(temp); // the output disk failed: that stops the run, it is not this video's failure
-                throw;
-            }
-            catch (Exception e)
+            catch (Exception e) when (e is not OutputException) // an output that cannot be written stops the run, it is not this video's fault
             {
                 TryDelete(temp);
                 TryDelete(final);

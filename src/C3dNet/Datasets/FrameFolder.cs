@@ -60,22 +60,42 @@ public static partial class FrameFolder
     /// </summary>
     public static Mat Read(string path, int width, int height)
     {
-        Mat mat;
-        try { mat = Cv2.ImRead(path, ImreadModes.Color); }
-        catch (OpenCVException e) { throw new FrameReadException(path, $"cannot be decoded: {e.Message}"); }
-        if (mat.Empty())
-        {
-            mat.Dispose();
-            string why = !File.Exists(path) ? "file not found"
-                : new FileInfo(path).Length == 0 ? "file is empty (0 bytes)"
-                : "cannot be decoded as an image (corrupt or not a JPEG/PNG)";
-            throw new FrameReadException(path, why);
-        }
+        var mat = Decode(path);
         if (mat.Width == width && mat.Height == height) return mat;
         var resized = new Mat();
         var interpolation = width < mat.Width && height < mat.Height ? InterpolationFlags.Area : InterpolationFlags.Linear;
         Cv2.Resize(mat, resized, new Size(width, height), 0, 0, interpolation);
         mat.Dispose();
         return resized;
+    }
+
+    /// <summary>
+    /// Reads one frame image as 8-bit BGR. A JPEG cut short (no end-of-image marker: a copy or a write that did not finish)
+    /// is refused before decoding: libjpeg would decode it with the missing part grey, saying only "Premature end of JPEG
+    /// file" on stderr, without the file's name.
+    /// </summary>
+    /// <exception cref="FrameReadException">The file is missing, empty, truncated or not a decodable image; the message names it.</exception>
+    public static Mat Decode(string path)
+    {
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(path); }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { throw new FrameReadException(path, "file not found"); }
+        if (bytes.Length == 0) throw new FrameReadException(path, "file is empty (0 bytes)");
+        if (IsTruncatedJpeg(bytes)) throw new FrameReadException(path, $"truncated JPEG ({bytes.Length} bytes, no end-of-image marker)");
+        Mat mat;
+        try { mat = Cv2.ImDecode(bytes, ImreadModes.Color); }
+        catch (OpenCVException e) { throw new FrameReadException(path, $"cannot be decoded: {e.Message}"); }
+        if (!mat.Empty()) return mat;
+        mat.Dispose();
+        throw new FrameReadException(path, "cannot be decoded as an image (corrupt or not a JPEG/PNG)");
+    }
+
+    /// <summary>A JPEG (starts with SOI, FF D8) whose last bytes, after any zero padding, are not the EOI marker FF D9.</summary>
+    public static bool IsTruncatedJpeg(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length < 2 || bytes[0] != 0xFF || bytes[1] != 0xD8) return false;
+        int end = bytes.Length;
+        while (end > 2 && bytes[end - 1] == 0) end--;
+        return end < 4 || bytes[end - 2] != 0xFF || bytes[end - 1] != 0xD9;
     }
 }

@@ -1,4 +1,5 @@
 using C3dNet.Datasets;
+using C3dNet.Runtime;
 using System.IO.Enumeration;
 
 namespace C3dNet.Inference;
@@ -12,20 +13,29 @@ public sealed record InputItem(string Path, InputKind Kind, string? Problem = nu
 /// </summary>
 public static class InputPaths
 {
+    /// <summary>
+    /// The inputs in the order given, each file or folder once (by real path: a folder reached again through a symbolic
+    /// link, or a pattern that matches a file another argument named, adds nothing).
+    /// </summary>
     public static IReadOnlyList<InputItem> Expand(IEnumerable<string> args)
     {
         var items = new List<InputItem>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        void Add(InputItem item)
+        {
+            if (item.Problem is not null || seen.Add(RealPath.Of(item.Path))) items.Add(item);
+        }
         foreach (var arg in args)
         {
-            if (File.Exists(arg)) items.Add(new InputItem(arg, InputKind.Video));
-            else if (Directory.Exists(arg)) items.Add(Folder(arg));
+            if (File.Exists(arg)) Add(new InputItem(arg, InputKind.Video));
+            else if (Directory.Exists(arg)) Add(Folder(arg));
             else if (arg.IndexOfAny(['*', '?']) >= 0)
             {
                 var matches = Glob(arg);
-                if (matches.Count == 0) items.Add(new InputItem(arg, InputKind.Video, "no file or folder matches this pattern"));
-                items.AddRange(matches.Select(m => Directory.Exists(m) ? Folder(m) : new InputItem(m, InputKind.Video)));
+                if (matches.Count == 0) Add(new InputItem(arg, InputKind.Video, "no file or folder matches this pattern"));
+                foreach (var m in matches) Add(Directory.Exists(m) ? Folder(m) : new InputItem(m, InputKind.Video));
             }
-            else items.Add(new InputItem(arg, InputKind.Video, "file not found"));
+            else Add(new InputItem(arg, InputKind.Video, "file not found"));
         }
         return items;
     }
@@ -35,7 +45,10 @@ public static class InputPaths
         : new InputItem(dir, InputKind.FrameFolder,
             $"folder holds no frame images ({string.Join(", ", FrameFolder.ImageExtensions)}); for videos in a folder pass a pattern such as '{System.IO.Path.Combine(dir, "*.avi")}'");
 
-    /// <summary>Files and folders matching <paramref name="pattern"/>, in ordinal order.</summary>
+    /// <summary>
+    /// Files and folders matching <paramref name="pattern"/>, in ordinal order. <c>**</c> enters each folder once, by real
+    /// path, so a symbolic link back up the tree (a loop) or to a folder already walked adds nothing.
+    /// </summary>
     public static IReadOnlyList<string> Glob(string pattern)
     {
         var parts = pattern.Replace('\\', '/').Split('/');
@@ -45,19 +58,21 @@ public static class InputPaths
         if (!Directory.Exists(root)) return [];
         var rest = parts[firstWild..];
         var results = new List<string>();
-        Walk(root, rest, 0, results);
+        Walk(root, rest, 0, results, new HashSet<(string, int)>());
         return results.Distinct().Order(StringComparer.Ordinal).ToList();
     }
 
-    private static void Walk(string dir, string[] segments, int at, List<string> results)
+    /// <param name="walked">(real path, segment) pairs already walked: each folder is matched against each pattern position once.</param>
+    private static void Walk(string dir, string[] segments, int at, List<string> results, HashSet<(string, int)> walked)
     {
+        if (!walked.Add((RealPath.Of(dir), at))) return;
         string segment = segments[at];
         bool last = at == segments.Length - 1;
         if (segment == "**")
         {
-            if (last) { results.AddRange(Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)); return; }
-            Walk(dir, segments, at + 1, results); // ** matches no folder too
-            foreach (var sub in Directory.EnumerateDirectories(dir)) Walk(sub, segments, at, results);
+            if (last) results.AddRange(Directory.EnumerateFiles(dir)); // ** at the end: every file at any depth
+            else Walk(dir, segments, at + 1, results, walked); // ** matches no folder too
+            foreach (var sub in Directory.EnumerateDirectories(dir)) Walk(sub, segments, at, results, walked);
             return;
         }
         IEnumerable<string> entries = last ? Directory.EnumerateFileSystemEntries(dir) : Directory.EnumerateDirectories(dir);
@@ -65,7 +80,7 @@ public static class InputPaths
         {
             if (!FileSystemName.MatchesSimpleExpression(segment, Path.GetFileName(entry), ignoreCase: false)) continue;
             if (last) results.Add(dir == "." ? Path.GetFileName(entry) : entry);
-            else Walk(entry, segments, at + 1, results);
+            else Walk(entry, segments, at + 1, results, walked);
         }
     }
 }

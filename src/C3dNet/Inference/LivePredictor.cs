@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using C3dNet.Outputs;
+using C3dNet.Runtime;
 using C3dNet.Video;
 using OpenCvSharp;
 
@@ -62,6 +63,7 @@ public static class LivePredictor
                         video.Write(frame);
                     }
                 }
+                TestSeam.UnitDone("frame", frames, cancel);
             }
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)

@@ -8,14 +8,18 @@ namespace C3dNet.Inference;
 /// <code>
 /// {"inputs": [{"input": PATH,
 ///              "video":   {"top": [{"index", "label", "prob"}, …]},
-///              "windows": [{"start_frame", "end_frame", "start_s", "end_s", "top": [ … ]}, …]}]}
+///              "windows": [{"start_frame", "end_frame", "start_s", "end_s", "top": [ … ]}, …]}],
+///  "failed": [{"input": PATH, "error": MESSAGE}, …]}
 /// </code>
+/// "failed" lists the inputs that could not be read, with the reason (empty when all were read).
 /// index: 0-based, in the order of the checkpoint's class list. start_frame/end_frame: first and last
 /// source frame (0-based, inclusive) the window's clip uses; start_s = start_frame / fps,
 /// end_s = (end_frame + 1) / fps; both null for frame folders without --fps. "top" lists the
 /// --top-k classes, most probable first; video.top ranks the mean of the windows' probabilities.
 /// </summary>
-public sealed record PredictionReport([property: JsonPropertyName("inputs")] IReadOnlyList<InputReport> Inputs)
+public sealed record PredictionReport(
+    [property: JsonPropertyName("inputs")] IReadOnlyList<InputReport> Inputs,
+    [property: JsonPropertyName("failed")] IReadOnlyList<InputFailure> Failed)
 {
     public static InputReport ForInput(Prediction p, IReadOnlyList<string> classNames, int topK) => new(
         p.Run.Input,
@@ -33,6 +37,11 @@ public sealed record InputReport(
     [property: JsonPropertyName("input")] string Input,
     [property: JsonPropertyName("video")] VideoReport Video,
     [property: JsonPropertyName("windows")] IReadOnlyList<WindowReport> Windows);
+
+/// <summary>An input that gave no result, and why (the message names the file).</summary>
+public sealed record InputFailure(
+    [property: JsonPropertyName("input")] string Input,
+    [property: JsonPropertyName("error")] string Error);
 
 public sealed record VideoReport([property: JsonPropertyName("top")] IReadOnlyList<ScoreReport> Top);
 

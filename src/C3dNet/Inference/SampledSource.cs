@@ -130,17 +130,8 @@ public sealed class FolderSource : ISampledSource
         }
     }
 
-    /// <summary>Reads one frame image as 8-bit BGR; throws naming the file when it is not an image.</summary>
-    public static Mat Read(string file)
-    {
-        var mat = Cv2.ImRead(file, ImreadModes.Color);
-        if (mat.Empty())
-        {
-            mat.Dispose();
-            throw new InvalidDataException($"{file}: cannot be read as an image");
-        }
-        return mat;
-    }
+    /// <summary>Reads one frame image as 8-bit BGR; throws naming the file when it is not an image or a truncated JPEG.</summary>
+    public static Mat Read(string file) => FrameFolder.Decode(file);
 
     public void Dispose() { }
 }

@@ -72,6 +72,16 @@ public sealed record TrainConfig
     /// <summary>Stop each phase after this many batches (smoke runs); null: all.</summary>
     public int? MaxBatches { get; init; }
 
+    /// <summary>
+    /// The options the user set (property names; the command line's explicit options). On resume every other option comes
+    /// from the saved run, so a resumed run goes on as it began. Null: all are taken as set, and only the trajectory options
+    /// come from the saved run.
+    /// </summary>
+    [JsonIgnore] public IReadOnlySet<string>? Given { get; init; }
+
+    /// <summary>Options that say where the files are, not how to train: never taken from a saved run.</summary>
+    public static readonly string[] LocationOptions = [nameof(Data), nameof(RunDir), nameof(RunsRoot), nameof(Resume)];
+
     /// <summary>Options that shape the trajectory of training. On resume they come from the checkpoint, so the run continues as it began.</summary>
     public static readonly string[] TrajectoryOptions =
     [
@@ -120,15 +130,22 @@ public sealed record TrainConfig
     public static TrainConfig FromJson(JsonObject json) =>
         json.Deserialize<TrainConfig>(PickleJson.Options) ?? throw new InvalidDataException("empty train config");
 
-    /// <summary>This config with the trajectory options of a saved run (a checkpoint's train_config).</summary>
+    /// <summary>
+    /// The config a resumed run continues with, from the saved run's (a checkpoint's train_config): its trajectory options
+    /// always, and every other option not <see cref="Given"/> (where the files are excepted).
+    /// </summary>
     public TrainConfig ContinuingFrom(JsonObject saved)
     {
         var mine = ToJson();
-        foreach (var option in TrajectoryOptions)
+        foreach (var key in mine.Select(kv => kv.Key).ToList())
         {
-            string key = JsonNamingPolicy.SnakeCaseLower.ConvertName(option);
-            if (saved.TryGetPropertyValue(key, out var value)) mine[key] = value?.DeepClone();
+            if (LocationOptions.Any(o => Key(o) == key)) continue;
+            bool fromRun = TrajectoryOptions.Any(o => Key(o) == key) || (Given is { } given && !given.Any(o => Key(o) == key));
+            if (fromRun && saved.TryGetPropertyValue(key, out var value)) mine[key] = value?.DeepClone();
         }
-        return FromJson(mine);
+        return FromJson(mine) with { Given = Given };
     }
+
+    /// <summary>An option's key in config.json and in a checkpoint's train_config.</summary>
+    public static string Key(string option) => JsonNamingPolicy.SnakeCaseLower.ConvertName(option);
 }

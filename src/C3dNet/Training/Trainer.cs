@@ -21,6 +21,7 @@ public sealed class Trainer
     private readonly IProgress<TrainProgress>? progress;
     private readonly CancellationToken cancellation;
     private double? bestValAccuracy;
+    private long batchesTrained; // in this process, for the test seam
 
     private Trainer(TrainingSetup setup, IProgress<TrainProgress>? progress, CancellationToken cancellation)
     {
@@ -135,6 +136,7 @@ public sealed class Trainer
                 seen += batch.Count;
                 next = batch.Index + 1;
                 progress?.Report(new BatchCompleted(epoch + 1, TrainPhase.Train, next - first, batches - first, seen, lossSum / seen, (double)correct / seen, lr));
+                TestSeam.UnitDone("batch", ++batchesTrained, cancellation);
                 if (cancellation.IsCancellationRequested) { cancelled = true; break; }
             }
         }

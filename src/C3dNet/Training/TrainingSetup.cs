@@ -123,7 +123,7 @@ internal sealed class TrainingSetup : IDisposable
     {
         var a = requested.ToJson();
         var b = effective.ToJson();
-        return TrainConfig.TrajectoryOptions.Select(System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName)
+        return TrainConfig.TrajectoryOptions.Where(o => requested.Given is null || requested.Given.Contains(o)).Select(TrainConfig.Key)
             .Where(k => !JsonNode.DeepEquals(a[k], b[k]))
             .Select(k => $"{k} {a[k]?.ToJsonString() ?? "null"} (run: {b[k]?.ToJsonString() ?? "null"})").ToList();
     }

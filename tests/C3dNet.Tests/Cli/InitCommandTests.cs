@@ -37,9 +37,9 @@ public class InitCommandTests
     public void Init_refuses_pretrained_weights_of_another_width()
     {
         using var dir = new TempDir();
-        var (code, stdout, _) = CliRunner.Run("init", "--classes", "4", "--width-mult", "0.25", "--pretrained", Fixtures.PretrainedNarrow, "--out", dir.File("x.pth.tar"));
+        var (code, _, stderr) = CliRunner.Run("init", "--classes", "4", "--width-mult", "0.25", "--pretrained", Fixtures.PretrainedNarrow, "--out", dir.File("x.pth.tar"));
         Assert.Equal(1, code);
-        Assert.Contains("conv1.weight: file has (8, 3, 3, 3, 3), model expects (16, 3, 3, 3, 3)", stdout.Replace("\n", ""));
+        Assert.Contains("conv1.weight: file has (8, 3, 3, 3, 3), model expects (16, 3, 3, 3, 3)", stderr);
         Assert.False(File.Exists(dir.File("x.pth.tar")));
     }
 }

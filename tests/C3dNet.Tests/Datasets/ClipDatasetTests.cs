@@ -152,4 +152,26 @@ public class ClipDatasetTests
         Assert.Equal(video.Frames[7], e.Path);
         Assert.Contains("cannot be decoded", e.Message);
     }
+
+    [Fact]
+    public void A_truncated_jpeg_frame_is_refused_naming_the_file()
+    {
+        using var dir = new TempDir();
+        var png = PixelVideo(dir.File("png"), 16);
+        Directory.CreateDirectory(dir.File("v"));
+        foreach (var (f, i) in png.Frames.Select((f, i) => (f, i)))
+        {
+            using var mat = Cv2.ImRead(f);
+            Cv2.ImWrite(dir.File($"v/{i + 1:D5}.jpg"), mat);
+        }
+        var video = png with { Directory = dir.File("v"), Frames = FrameFolder.List(dir.File("v")) };
+        var bytes = File.ReadAllBytes(video.Frames[5]);
+        Assert.False(FrameFolder.IsTruncatedJpeg(bytes));
+        File.WriteAllBytes(video.Frames[5], bytes[..(bytes.Length * 2 / 3)]); // a copy that did not finish
+        var ds = new ClipDataset([video], Config());
+        var e = Assert.Throws<FrameReadException>(() => ds.Write(ds.EvalClips(1)[0], new float[ds.ClipFloats]));
+        Assert.Equal(video.Frames[5], e.Path);
+        Assert.Contains("truncated JPEG", e.Message);
+        Assert.False(FrameFolder.IsTruncatedJpeg([.. bytes, 0, 0])); // zero padding after the end marker is fine
+    }
 }

@@ -191,13 +191,14 @@ public class DatasetPreprocessorTests
 
         string o = dir.File("out");
         var videos = OutputTree.Videos(o);
-        Assert.InRange(videos.Count(e => e.Status == VideoStatus.Done), 3, 11);
+        // One job: the token is cancelled inside the third video's report, so no fourth video starts or finishes.
+        Assert.Equal(3, videos.Count(e => e.Status == VideoStatus.Done));
         Assert.Contains(videos, e => e.Status == VideoStatus.Pending);
         Assert.All(videos.Where(e => e.Status == VideoStatus.Pending), e => Assert.False(Directory.Exists(Path.Combine(o, e.Folder!))));
         Assert.Empty(OutputTree.TempFolders(o));
 
         var summary = DatasetPreprocessor.Run(Options(dir));
-        Assert.True(summary.Resumed >= 3);
+        Assert.Equal(3, summary.Resumed);
         OutputTree.AssertSame(dir.File("clean"), o);
     }
 

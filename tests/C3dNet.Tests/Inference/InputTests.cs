@@ -1,5 +1,6 @@
 using C3dNet.Datasets;
 using C3dNet.Inference;
+using C3dNet.Runtime;
 using C3dNet.Tests.Support;
 
 namespace C3dNet.Tests.Inference;
@@ -33,10 +34,32 @@ public class InputTests
         var items = InputPaths.Expand([dir.File("a/*.avi"), dir.File("a/frames"), dir.File("**/*.avi"), dir.File("nope/*.avi"), dir.File("gone.avi"), dir.File("a/empty")]);
         Assert.Equal([dir.File("a/v1.avi"), dir.File("a/v2.avi")], items.Take(2).Select(i => i.Path));
         Assert.Equal((dir.File("a/frames"), InputKind.FrameFolder, (string?)null), (items[2].Path, items[2].Kind, items[2].Problem));
-        Assert.Equal([dir.File("a/v1.avi"), dir.File("a/v2.avi"), dir.File("b/c/v4.avi")], items.Skip(3).Take(3).Select(i => i.Path));
-        Assert.Contains("no file or folder matches", items[6].Problem);
-        Assert.Equal("file not found", items[7].Problem);
-        Assert.Contains("no frame images", items[8].Problem);
+        // Each file once: the ** pattern adds only what the first pattern did not name.
+        Assert.Equal(dir.File("b/c/v4.avi"), items[3].Path);
+        Assert.Contains("no file or folder matches", items[4].Problem);
+        Assert.Equal("file not found", items[5].Problem);
+        Assert.Contains("no frame images", items[6].Problem);
+        Assert.Equal(7, items.Count);
+    }
+
+    [Fact]
+    public void A_double_star_glob_enters_each_folder_once_through_symbolic_link_loops()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.File("a/b"));
+        File.WriteAllText(dir.File("a/v.avi"), "x");
+        File.WriteAllText(dir.File("a/b/w.avi"), "x");
+        Directory.CreateSymbolicLink(dir.File("a/b/up"), dir.File("a")); // a loop: a/b/up/b/up/…
+        Directory.CreateSymbolicLink(dir.File("same"), dir.File("a")); // the same folder under another name
+        File.CreateSymbolicLink(dir.File("a/also.avi"), dir.File("a/v.avi")); // the same file under another name
+
+        foreach (var pattern in new[] { dir.File("**/*.avi"), dir.File("**") })
+        {
+            var items = InputPaths.Expand([pattern]);
+            Assert.Equal(2, items.Count);
+            Assert.Equal(["v.avi", "w.avi"], items.Select(i => RealPath.Of(i.Path)).Select(Path.GetFileName).Order());
+        }
+        Assert.Single(InputPaths.Expand([dir.File("a/v.avi"), dir.File("same/v.avi"), dir.File("a/also.avi")]));
     }
 
     [Fact]

@@ -21,10 +21,14 @@ public class PredictCliTests(MotionModelFixture motion)
         var (path1, cls1) = motion.HeldOut[1];
         var (code, stdout, stderr) = CliRunner.Run("predict", path0, "/nonexistent/gone.avi", path1,
             "--checkpoint", MotionModelFixture.CheckpointPath, "--json", "--top-k", "4");
-        Assert.True(code == 0, stderr + stdout);
+        Assert.True(code == 2, stderr + stdout); // done, but an input was bad
         Assert.Contains("/nonexistent/gone.avi: file not found", Flat(stderr));
         var root = JsonDocument.Parse(stdout).RootElement;
-        Assert.Equal(["inputs"], Keys(root));
+        Assert.Equal(["inputs", "failed"], Keys(root));
+        var failed = Assert.Single(root.GetProperty("failed").EnumerateArray());
+        Assert.Equal(["input", "error"], Keys(failed));
+        Assert.Equal(("/nonexistent/gone.avi", "/nonexistent/gone.avi: file not found"),
+            (failed.GetProperty("input").GetString(), failed.GetProperty("error").GetString()));
         var inputs = root.GetProperty("inputs").EnumerateArray().ToList();
         Assert.Equal(2, inputs.Count);
         foreach (var (input, path, cls) in new[] { (inputs[0], path0, cls0), (inputs[1], path1, cls1) })
@@ -62,8 +66,9 @@ public class PredictCliTests(MotionModelFixture motion)
         File.WriteAllText(dir.File("notes.avi"), "text");
         var bad = CliRunner.Run("predict", dir.File("notes.avi"), dir.File("missing.mp4"), "--checkpoint", MotionModelFixture.CheckpointPath);
         Assert.Equal(1, bad.ExitCode);
-        Assert.Contains("notes.avi: cannot be opened as a video", Flat(bad.Stdout));
-        Assert.Contains("missing.mp4: file not found", Flat(bad.Stdout));
+        Assert.Contains("notes.avi: cannot be opened as a video", Flat(bad.Stderr));
+        Assert.Contains("missing.mp4: file not found", Flat(bad.Stderr));
+        Assert.DoesNotContain("error", bad.Stdout);
     }
 
     [Fact]
@@ -89,8 +94,8 @@ public class PredictCliTests(MotionModelFixture motion)
         string frames = Fixtures.Path_("parity_frames");
         var noLabels = CliRunner.Run("predict", frames, "--checkpoint", Fixtures.ReferenceCheckpoint);
         Assert.Equal(1, noLabels.ExitCode);
-        Assert.Contains("stores no class names", Flat(noLabels.Stdout));
-        Assert.Contains("pass --labels FILE", Flat(noLabels.Stdout));
+        Assert.Contains("stores no class names", Flat(noLabels.Stderr));
+        Assert.Contains("pass --labels FILE", Flat(noLabels.Stderr));
 
         LabelFile.Write(dir.File("labels.txt"), ["A", "B", "C", "D", "E"]);
         var ok = CliRunner.Run("predict", frames, "--checkpoint", Fixtures.ReferenceCheckpoint, "--labels", dir.File("labels.txt"), "--json");
@@ -102,13 +107,31 @@ public class PredictCliTests(MotionModelFixture motion)
         LabelFile.Write(dir.File("three.txt"), ["A", "B", "C"]);
         var wrongCount = CliRunner.Run("predict", frames, "--checkpoint", Fixtures.ReferenceCheckpoint, "--labels", dir.File("three.txt"));
         Assert.Equal(1, wrongCount.ExitCode);
-        Assert.Contains("lists 3 class names but the network has 5 outputs", Flat(wrongCount.Stdout));
+        Assert.Contains("lists 3 class names but the network has 5 outputs", Flat(wrongCount.Stderr));
 
         using (var w = TorchSharp.torch.ones(3))
             C3dNet.Checkpoints.PyTorchFile.WriteDict(dir.File("other.pth"), new System.Collections.Hashtable { ["linear.weight"] = w });
         var notC3d = CliRunner.Run("predict", frames, "--checkpoint", dir.File("other.pth"), "--labels", dir.File("labels.txt"));
         Assert.Equal(1, notC3d.ExitCode);
-        Assert.Contains("other.pth: is not a C3D checkpoint", Flat(notC3d.Stdout));
+        Assert.Contains("other.pth: is not a C3D checkpoint", Flat(notC3d.Stderr));
+    }
+
+    [Fact]
+    public void A_truncated_jpeg_in_a_frame_folder_fails_that_input_naming_the_file_without_libjpeg_text()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.File("frames"));
+        foreach (var f in Directory.GetFiles(Fixtures.Path_("parity_frames"))) File.Copy(f, dir.File($"frames/{Path.GetFileName(f)}"));
+        string cut = FrameFolder.List(dir.File("frames"))[3];
+        var bytes = File.ReadAllBytes(cut);
+        File.WriteAllBytes(cut, bytes[..(bytes.Length / 2)]);
+        LabelFile.Write(dir.File("labels.txt"), ["A", "B", "C", "D", "E"]);
+        var (code, stdout, stderr) = CliRunner.Run("predict", dir.File("frames"), "--checkpoint", Fixtures.ReferenceCheckpoint, "--labels", dir.File("labels.txt"), "--json");
+        Assert.True(code == 1, stdout + stderr); // the only input failed
+        Assert.Contains($"{cut}: truncated JPEG", Flat(stderr));
+        Assert.DoesNotContain("Premature end of JPEG file", stderr);
+        var failed = Assert.Single(JsonDocument.Parse(stdout).RootElement.GetProperty("failed").EnumerateArray());
+        Assert.Contains("truncated JPEG", failed.GetProperty("error").GetString());
     }
 
     [Fact]
@@ -130,7 +153,7 @@ public class PredictCliTests(MotionModelFixture motion)
         string video = motion.HeldOut[0].Path;
         var (code, stdout, stderr) = CliRunner.Run("features", video, dir.File("nothing.avi"), "--pretrained", Fixtures.PretrainedNarrow,
             "--layer", "fc7", "--out", dir.File("feat"));
-        Assert.True(code == 0, stderr + stdout);
+        Assert.True(code == 2, stderr + stdout); // done, but an input was bad
         var index = C3dNet.Inference.FeatureIndex.Load(dir.File("feat"));
         Assert.Equal(("fc7", 512), (index.Layer, index.Width));
         var entry = Assert.Single(index.Inputs);
@@ -142,33 +165,20 @@ public class PredictCliTests(MotionModelFixture motion)
     }
 
     [Fact]
-    public async Task A_termination_signal_stops_live_input_cleanly_and_keeps_the_annotated_video()
+    public void A_termination_signal_stops_live_input_cleanly_and_keeps_the_annotated_video()
     {
         using var dir = new TempDir();
-        string stream = MotionVideo.Random(0, new Random(6)).Write(dir.File("long.avi"), 3000);
-        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "c3d.dll"), "predict", "--live", stream, "--stride", "1",
-                     "--checkpoint", MotionModelFixture.CheckpointPath, "--out", dir.File("live.mkv") })
-            psi.ArgumentList.Add(arg);
-        using var process = System.Diagnostics.Process.Start(psi)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var seen = new System.Text.StringBuilder();
-        while (process.StandardOutput.ReadLine() is { } line)
-        {
-            seen.AppendLine(line);
-            if (line.Contains(" s: ")) break; // the first label: the stream is being read
-        }
-        // SIGTERM takes the same path as Ctrl-C (SIGINT), which shells ignore for background jobs.
-        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString()])) kill.WaitForExit();
-        seen.Append(await process.StandardOutput.ReadToEndAsync());
-        await process.WaitForExitAsync();
-        string output = Flat(seen.ToString());
-        Assert.True(process.ExitCode == 0, output + await stderr);
-        var stopped = System.Text.RegularExpressions.Regex.Match(output, @"live: stopped after (\d+) frames");
-        Assert.True(stopped.Success, output);
-        int frames = int.Parse(stopped.Groups[1].Value);
-        Assert.InRange(frames, 31, 2999);
+        string stream = MotionVideo.Random(0, new Random(6)).Write(dir.File("long.avi"), 300);
+        // The run pauses after frame 40 (first window at frame 30) until the signal: it lands mid-stream, every time.
+        using var run = new PausedRun("frame:40", "predict", "--live", stream, "--stride", "1",
+            "--checkpoint", MotionModelFixture.CheckpointPath, "--out", dir.File("live.mkv"));
+        run.WaitUntilPaused();
+        run.Signal("TERM"); // the same path as Ctrl-C (SIGINT), which shells ignore for background jobs
+        int code = run.WaitForExit();
+        Assert.True(code == 0, run.Stdout + run.Stderr);
+        Assert.Contains($"stopping: ending the stream and finishing {dir.File("live.mkv")}", Flat(run.Stderr));
+        Assert.Contains("live: stopped after 40 frames", Flat(run.Stdout));
         using var written = new VideoCapture(dir.File("live.mkv"));
-        Assert.Equal(frames, (int)written.FrameCount);
+        Assert.Equal(40, (int)written.FrameCount);
     }
 }

@@ -1,4 +1,5 @@
 using C3dNet.Checkpoints;
+using C3dNet.Datasets;
 using C3dNet.Inference;
 using C3dNet.Tests.Support;
 using OpenCvSharp;
@@ -150,7 +151,7 @@ public class PredictorTests(MotionModelFixture motion, ITestOutputHelper output)
         Assert.Contains("empty.avi: file is empty", empty.Message);
         Directory.CreateDirectory(dir.File("broken"));
         File.WriteAllText(dir.File("broken/00001.jpg"), "not a jpeg");
-        var broken = Assert.Throws<InvalidDataException>(() => predictor.Predict(new InputItem(dir.File("broken"), InputKind.FrameFolder)));
-        Assert.Contains("00001.jpg: cannot be read as an image", broken.Message);
+        var broken = Assert.Throws<FrameReadException>(() => predictor.Predict(new InputItem(dir.File("broken"), InputKind.FrameFolder)));
+        Assert.Contains("00001.jpg: cannot be decoded as an image", broken.Message);
     }
 }
