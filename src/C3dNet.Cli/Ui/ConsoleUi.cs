@@ -11,6 +11,7 @@ internal static class ConsoleUi
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new NonFiniteAsNull(), new NonFiniteFloatAsNull() }, // NaN/Inf become null, never a serializer exception
     };
 
     public static void Error(string message) => AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {message}");

@@ -140,8 +140,8 @@ public static class DatasetPreprocessor
             }
             finally
             {
-                try { pendingSave.Wait(); }
-                catch (AggregateException) { } // the final save below reports a lasting disk problem
+                // WaitAny does not rethrow a failed intermediate save: the final save below reports a lasting disk problem.
+                Task.WaitAny(pendingSave);
                 lock (gate) Save();
             }
             int processed = work.Count(i => entries[i].Status != VideoStatus.Pending);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using C3dNet.Checkpoints;
 using C3dNet.Datasets;
 using C3dNet.Runtime;
 using TorchSharp;
@@ -217,5 +218,5 @@ public sealed class Trainer
     }
 
     private static void CopyAtomically(string from, string to) =>
-        AtomicFile.Write(to, temp => File.Copy(from, temp, overwrite: true), tempSuffix: $".tmp-{Environment.ProcessId}");
+        AtomicFile.Write(to, temp => File.Copy(from, temp, overwrite: true), tempSuffix: CheckpointTempFiles.NewSuffix());
 }

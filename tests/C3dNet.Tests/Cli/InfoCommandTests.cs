@@ -32,9 +32,9 @@ public class InfoCommandTests
     [Fact]
     public void Info_on_a_bad_file_fails_with_one_clear_line()
     {
-        var (code, stdout, _) = CliRunner.Run("info", "/nonexistent.pth");
+        var (code, stdout, stderr) = CliRunner.Run("info", "/nonexistent.pth");
         Assert.Equal(1, code);
-        Assert.Contains("error: /nonexistent.pth: file not found", stdout.Replace("\n", ""));
-        Assert.DoesNotContain("Exception", stdout);
+        Assert.Contains("error: /nonexistent.pth: file not found", (stdout + stderr).Replace("\n", ""));
+        Assert.DoesNotContain("Exception", stdout + stderr);
     }
 }
