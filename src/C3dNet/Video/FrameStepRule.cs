@@ -12,7 +12,7 @@ public static class FrameStepRule
     /// <summary>The step for a video of <paramref name="frameCount"/> frames.</summary>
     public static int Choose(int frameCount, int initialStep = DefaultStep, int clipLength = Models.C3dConfig.ReferenceClipLength)
     {
-        if (initialStep < 1) throw new ArgumentOutOfRangeException(nameof(initialStep), $"frame step must be at least 1, got {initialStep}");
+        if (initialStep < 1) throw new ArgumentException($"frame step must be at least 1, got {initialStep}");
         int step = initialStep;
         while (step > 1 && frameCount / step <= clipLength) step--;
         return step;
