@@ -58,7 +58,8 @@ public static class CheckpointLoader
             : ckpt.ClassNames ?? throw new CheckpointException(checkpointPath,
                 $"stores no class names (reference checkpoints have none); pass --labels FILE with one '1 ClassName' line per class ({classes} classes)");
         if (names.Count != classes)
-            throw new CheckpointException(labelsPath ?? checkpointPath, $"lists {names.Count} class names but the network {checkpointPath} has {classes} outputs");
+            throw new CheckpointException(labelsPath ?? checkpointPath,
+                $"lists {names.Count} class names but the network has {classes} outputs" + (labelsPath is null ? "" : $" ({checkpointPath})"));
         return names;
     }
 

@@ -6,7 +6,11 @@ namespace C3dNet.Training;
 /// <summary>metrics.jsonl: one JSON object per phase and epoch, e.g. {"epoch":1,"phase":"train","loss":…,"accuracy":…}.</summary>
 public static class MetricsLog
 {
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    // A phase without batches has no loss (NaN): written as null, so the append never fails on it.
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, Converters = { new NonFiniteAsNull() },
+    };
 
     public static void Append(string path, IEnumerable<PhaseMetrics> entries) =>
         File.AppendAllLines(path, entries.Select(e => JsonSerializer.Serialize(e, Json)));

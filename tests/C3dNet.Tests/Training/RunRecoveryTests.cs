@@ -41,6 +41,16 @@ public class RunRecoveryTests
     }
 
     [Fact]
+    public void A_phase_without_a_loss_is_logged_and_read_back()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("metrics.jsonl");
+        MetricsLog.Append(path, [new PhaseMetrics(1, "val", double.NaN, 0, 1e-3, 0, 0.1)]);
+        Assert.Contains("\"loss\":null", File.ReadAllText(path));
+        Assert.True(double.IsNaN(Assert.Single(MetricsLog.Read(path)).Loss));
+    }
+
+    [Fact]
     public void A_class_without_training_videos_is_warned_about_naming_class_and_split_folder()
     {
         using var dir = TrainingData.Small(classes: 2, train: 1, val: 1, test: 0, frames: 16);
