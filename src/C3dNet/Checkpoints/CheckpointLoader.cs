@@ -40,7 +40,11 @@ public static class CheckpointLoader
     {
         var problems = new List<string>();
         if (FirstNonFinite(ckpt) is { } bad) problems.Add(bad);
-        try { ckpt.ModelConfig.Validated(); }
+        try
+        {
+            ckpt.ModelConfig.Validated();
+            if (WeightsThatDoNotFit(ckpt) is { } misfit) problems.Add(misfit);
+        }
         catch (ArgumentException e) { problems.Add($"its model config cannot be run: {e.Message}"); }
         if (ckpt.ClassNames is { } names && ckpt.Kind == CheckpointKind.Checkpoint && names.Count != ckpt.ModelConfig.NumClasses)
             problems.Add($"stores {names.Count} class names but its classifier (fc8) has {ckpt.ModelConfig.NumClasses} outputs: the file is inconsistent");
@@ -98,6 +102,22 @@ public static class CheckpointLoader
                        "(training diverged, or the file was corrupted); use an earlier checkpoint";
         }
         return null;
+    }
+
+    /// <summary>Weights whose shapes are not those of the network the model config describes (the first few), or null.</summary>
+    private static string? WeightsThatDoNotFit(C3dCheckpoint ckpt)
+    {
+        var c = ckpt.ModelConfig;
+        var misfits = new List<string>();
+        foreach (var (key, shape) in C3D.ParameterShapes(c))
+        {
+            if (ckpt.Kind == CheckpointKind.Pretrained && key.StartsWith("fc8.")) continue; // trained anew
+            if (!ckpt.StateDict.TryGetValue(key, out var t)) misfits.Add($"{key} is missing");
+            else if (!t.shape.SequenceEqual(shape)) misfits.Add($"{key} is {C3dCheckpoint.Shape(t)}, the config needs ({string.Join(", ", shape)})");
+        }
+        if (misfits.Count == 0) return null;
+        return $"its weights do not fit its model config ({c.NumClasses} classes, width {c.WidthMultiplier}, clip {c.ClipLength}x{c.CropSize}x{c.CropSize}): " +
+               string.Join("; ", misfits.Take(4)) + (misfits.Count > 4 ? $"; and {misfits.Count - 4} more" : "");
     }
 
     /// <summary>Forward order of the layer a key belongs to, so "the first bad tensor" is the first in the network.</summary>

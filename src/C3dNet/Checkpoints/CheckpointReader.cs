@@ -35,11 +35,16 @@ internal static class CheckpointReader
         var modelConfig = wrapped ? ReadModelConfig(path, dict[C3dCheckpoint.ModelConfigKey]) : null;
         var known = new[] { C3dCheckpoint.EpochKey, C3dCheckpoint.StateDictKey, C3dCheckpoint.OptimizerKey,
             C3dCheckpoint.ClassNamesKey, C3dCheckpoint.ModelConfigKey, C3dCheckpoint.TrainConfigKey };
-        var classNames = (dict[C3dCheckpoint.ClassNamesKey] as IEnumerable)?.Cast<object>().Select(o => o.ToString()!).ToList();
+        var classNames = dict[C3dCheckpoint.ClassNamesKey] switch
+        {
+            null => null,
+            IEnumerable names and not string => names.Cast<object>().Select(o => o.ToString()!).ToList(),
+            var other => throw new CheckpointException(path, $"its 'class_names' entry is not a list of names (found {other})"),
+        };
         return new C3dCheckpoint
         {
             Kind = CheckpointKind.Checkpoint,
-            Epoch = dict[C3dCheckpoint.EpochKey] is { } ep ? Convert.ToInt32(ep) : null,
+            Epoch = ReadEpoch(path, dict[C3dCheckpoint.EpochKey]),
             StateDict = tensors,
             OptimizerState = dict[C3dCheckpoint.OptimizerKey] as IDictionary,
             ClassNames = classNames,
@@ -98,6 +103,14 @@ internal static class CheckpointReader
         };
     }
 
+    private static int? ReadEpoch(string path, object? value) => value switch
+    {
+        null => null,
+        int i => i,
+        long l and >= 0 and <= int.MaxValue => (int)l,
+        _ => throw new CheckpointException(path, $"its 'epoch' entry is not a whole number of epochs (found {value})"),
+    };
+
     /// <summary>Strips the "module." prefix that nn.DataParallel adds to every key.</summary>
     private static string StripModulePrefix(string key) => key.StartsWith("module.") ? key["module.".Length..] : key;
 
@@ -106,7 +119,11 @@ internal static class CheckpointReader
         if (value is null) return null;
         // Not validated here: CheckpointLoader reports a config the network cannot run (and `c3d info` still shows it).
         try { return PickleJson.FromPickle<C3dConfig>(value); }
-        catch (Exception e) { throw new CheckpointException(path, $"has an unreadable model_config: {e.Message}", e); }
+        catch (System.Text.Json.JsonException e)
+        {
+            string where = e.Path is null or "$" ? "it is not a dict of settings" : $"'{e.Path.TrimStart('$', '.')}' has a value of the wrong type";
+            throw new CheckpointException(path, $"has an unreadable model_config: {where}", e);
+        }
     }
 
     /// <summary>Works out width, clip length and crop from the weight shapes (reference checkpoints carry no config).</summary>

@@ -46,7 +46,7 @@ public static class PyTorchFile
             throw new CheckpointException(path,
                 "is truncated or not a PyTorch file: its zip archive is incomplete (a copy or download that stopped early, or a write that was killed)", e);
         }
-        catch (Exception e) { throw new CheckpointException(path, $"is a zip file but could not be read as a PyTorch file: {e.Message}", e); }
+        catch (Exception e) { throw new CheckpointException(path, $"is damaged or not a PyTorch file: its zip archive could not be unpickled ({e.Message})", e); }
         return result as Hashtable ?? throw new CheckpointException(path, "does not hold a dict (expected a state_dict or a checkpoint dict)");
     }
 

@@ -68,6 +68,34 @@ public class CheckpointLoaderTests
     }
 
     [Fact]
+    public void Weights_that_do_not_fit_the_stored_model_config_are_named()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("clip32.pth.tar");
+        using (var model = new C3D(new C3dConfig { NumClasses = 3, WidthMultiplier = 0.125 }))
+        using (var good = C3dCheckpoint.FromModel(model, 0))
+        using (var bad = new C3dCheckpoint { StateDict = good.StateDict, ModelConfig = good.ModelConfig with { ClipLength = 32 } })
+            bad.Save(path);
+        var e = Assert.Throws<CheckpointException>(() => CheckpointLoader.Load(path, CheckpointUse.Classifier));
+        Assert.Equal($"{path}: its weights do not fit its model config (3 classes, width 0.125, clip 32x112x112): fc6.weight is (512, 1024), the config needs (512, 2048)", e.Message);
+    }
+
+    [Fact]
+    public void A_model_config_of_the_wrong_type_names_the_setting_not_the_json_reader()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("config.pth.tar");
+        using (var ckpt = C3dCheckpoint.Load(Fixtures.ReferenceCheckpoint))
+            PyTorchFile.WriteDict(path, new Dictionary<string, object?>
+            {
+                ["epoch"] = 1, ["state_dict"] = ckpt.StateDict.ToDictionary(kv => kv.Key, kv => (object?)kv.Value),
+                ["model_config"] = new Dictionary<string, object?> { ["num_classes"] = "five" },
+            });
+        var e = Assert.Throws<CheckpointException>(() => CheckpointLoader.Load(path, CheckpointUse.Classifier));
+        Assert.Equal($"{path}: has an unreadable model_config: 'num_classes' has a value of the wrong type", e.Message);
+    }
+
+    [Fact]
     public void Pretrained_weights_serve_as_a_backbone_only()
     {
         using var backbone = CheckpointLoader.Load(Fixtures.PretrainedNarrow, CheckpointUse.Backbone);
@@ -102,6 +130,20 @@ public class CheckpointLoaderTests
         var e = Assert.Throws<CheckpointException>(() => CheckpointLoader.Load(Fixtures.BareTensor, CheckpointUse.Backbone));
         Assert.StartsWith($"{Fixtures.BareTensor}: holds a single tensor, not a state_dict or checkpoint dict", e.Message);
         Assert.DoesNotContain("cast", e.Message);
+    }
+
+    [Fact]
+    public void An_epoch_that_is_not_a_number_is_named_not_a_crash()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("epoch.pth.tar");
+        using (var ckpt = C3dCheckpoint.Load(Fixtures.ReferenceCheckpoint))
+            PyTorchFile.WriteDict(path, new Dictionary<string, object?>
+            {
+                ["epoch"] = "x", ["state_dict"] = ckpt.StateDict.ToDictionary(kv => kv.Key, kv => (object?)kv.Value),
+            });
+        var e = Assert.Throws<CheckpointException>(() => CheckpointLoader.Load(path, CheckpointUse.Resume));
+        Assert.Equal($"{path}: its 'epoch' entry is not a whole number of epochs (found x)", e.Message);
     }
 
     [Fact]
