@@ -50,7 +50,7 @@ internal static class InfoCommand
         if (summary.Provides is { } provides) rows.Add(("provides", string.Join(", ", provides) + " (fc8 is trained anew)"));
         if (summary.TrainConfig is { } tc) rows.Add(("train config", tc.ToJsonString()));
         if (summary.ExtraKeys.Count > 0) rows.Add(("other keys", string.Join(", ", summary.ExtraKeys)));
-        rows.Add(("usable", summary.Problems.Count == 0 ? "yes" : $"NO: {string.Join("; ", summary.Problems)}"));
+        rows.Add(("usable", summary.Problems.Count == 0 ? "yes" : $"NO: {summary.Problems.Count} problem{(summary.Problems.Count == 1 ? "" : "s")}, listed below"));
         ConsoleUi.KeyValues(path, rows);
     }
 
