@@ -23,7 +23,7 @@ switch (mode)
         var o = new MotionFrames.Options
         {
             Classes = Arg(2, 4), TrainPerClass = Arg(3, 20), ValPerClass = Arg(4, 5), TestPerClass = Arg(5, 5), Frames = Arg(6, 24), Seed = Arg(7, 1),
-            Width = Arg(8, 171), Height = Arg(9, 128),
+            Width = Arg(8, C3dConfig.ReferenceFrameWidth), Height = Arg(9, C3dConfig.ReferenceFrameHeight),
         };
         var sw = Stopwatch.StartNew();
         MotionFrames.Write(args[1], o);
@@ -33,7 +33,7 @@ switch (mode)
     case "loader":
     {
         C3dNet.Runtime.Threads.Configure(1);
-        int workers = Arg(2, 2), batch = Arg(3, 20), crop = Arg(4, 112), batches = Arg(5, 50);
+        int workers = Arg(2, 2), batch = Arg(3, 20), crop = Arg(4, C3dConfig.ReferenceCropSize), batches = Arg(5, 50);
         var data = FrameDataset.Open(args[1]);
         var (frameWidth, frameHeight) = C3dConfig.FrameSizeFor(crop);
         var config = new C3dConfig { NumClasses = data.ClassNames.Count, CropSize = crop, ResizeWidth = frameWidth, ResizeHeight = frameHeight };
@@ -59,13 +59,14 @@ switch (mode)
     case "step":
     {
         double width = ArgD(1, 1.0);
-        int crop = Arg(2, 112), batch = Arg(3, 4), steps = Arg(4, 3), threads = Arg(5, 0);
+        int crop = Arg(2, C3dConfig.ReferenceCropSize), batch = Arg(3, 4), steps = Arg(4, 3), threads = Arg(5, 0);
         C3dNet.Runtime.Threads.Configure(threads);
         random.manual_seed(1);
-        using var model = new C3D(new C3dConfig { NumClasses = 101, WidthMultiplier = width, CropSize = crop });
-        using var opt = ReferenceOptimizer.CreateSgd(model, 1e-3);
+        var (frameWidth, frameHeight) = C3dConfig.FrameSizeFor(crop);
+        using var model = new C3D(new C3dConfig { NumClasses = 101, WidthMultiplier = width, CropSize = crop, ResizeWidth = frameWidth, ResizeHeight = frameHeight });
+        using var opt = ReferenceOptimizer.CreateSgd(model);
         model.train();
-        var x = randn(new long[] { batch, 3, 16, crop, crop }) * 50;
+        var x = randn(new long[] { batch, 3, C3dConfig.ReferenceClipLength, crop, crop }) * 50;
         var y = randint(0, 101, new long[] { batch });
         void Step() { using var scope = NewDisposeScope(); opt.zero_grad(); var l = nn.functional.cross_entropy(model.forward(x), y); l.backward(); opt.step(); }
         Step();
@@ -105,7 +106,7 @@ switch (mode)
         using var _ = no_grad();
         using var model = new C3D(new C3dConfig { NumClasses = 101, WidthMultiplier = width });
         model.eval();
-        var x = randn(new long[] { batch, 3, 16, 112, 112 });
+        var x = randn(new long[] { batch, 3, C3dConfig.ReferenceClipLength, C3dConfig.ReferenceCropSize, C3dConfig.ReferenceCropSize });
         if (cl >= 1) x = ChannelsLast(x);
         if (cl == 2)
             foreach (var (name, module) in model.named_modules())
@@ -135,15 +136,17 @@ switch (mode)
         var data = FrameDataset.Open(args[1]);
         var videos = data.Videos("train");
         var config = new C3dConfig { NumClasses = data.ClassNames.Count };
-        var files = videos.SelectMany(v => v.Frames.Take(16)).Take(16 * 60).ToList();
+        const int clip = C3dConfig.ReferenceClipLength, crop = C3dConfig.ReferenceCropSize;
+        const int frameWidth = C3dConfig.ReferenceFrameWidth, frameHeight = C3dConfig.ReferenceFrameHeight;
+        var files = videos.SelectMany(v => v.Frames.Take(clip)).Take(clip * 60).ToList();
         var sw = Stopwatch.StartNew();
-        var mats = files.Select(f => FrameFolder.Read(f, 171, 128)).ToList();
+        var mats = files.Select(f => FrameFolder.Read(f, frameWidth, frameHeight)).ToList();
         double read = sw.Elapsed.TotalMilliseconds / files.Count;
-        var dest = new float[ClipTensor.Length(16, 112)];
+        var dest = new float[ClipTensor.Length(clip, crop)];
         sw.Restart();
-        for (int i = 0; i + 16 <= mats.Count; i += 16) ClipTensor.Write(dest, mats.GetRange(i, 16), CropBox.Center(128, 171, 112), false, config);
-        double write = sw.Elapsed.TotalMilliseconds / (mats.Count / 16);
-        Console.WriteLine($"read {read:F3} ms/frame ({read * 16:F2} ms/clip), ClipTensor.Write {write:F2} ms/clip");
+        for (int i = 0; i + clip <= mats.Count; i += clip) ClipTensor.Write(dest, mats.GetRange(i, clip), CropBox.Center(frameHeight, frameWidth, crop), false, config);
+        double write = sw.Elapsed.TotalMilliseconds / (mats.Count / clip);
+        Console.WriteLine($"read {read:F3} ms/frame ({read * clip:F2} ms/clip), ClipTensor.Write {write:F2} ms/clip");
         break;
     }
     default:

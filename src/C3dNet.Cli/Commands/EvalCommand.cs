@@ -17,12 +17,13 @@ internal static class EvalCommand
     {
         var data = new Option<string>("--data") { Description = "Frame dataset folder (output of c3d preprocess)", Required = true };
         var checkpoint = new Option<string>("--checkpoint") { Description = "A checkpoint (ours or the reference's train.py)", Required = true };
-        var split = new Option<string>("--split") { Description = "train, val or test", DefaultValueFactory = _ => "test" };
-        var clips = new Option<int>("--clips") { Description = "Evenly spaced centre-crop clips per video, softmax averaged", DefaultValueFactory = _ => 10 };
+        var d = new EvalOptions { Data = "", Checkpoint = "" }; // the library's defaults, written once
+        var split = new Option<string>("--split") { Description = "train, val or test", DefaultValueFactory = _ => d.Split };
+        var clips = new Option<int>("--clips") { Description = "Evenly spaced centre-crop clips per video, softmax averaged", DefaultValueFactory = _ => d.Clips };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON instead of tables" };
         var outDir = new Option<string?>("--out") { Description = "Folder for report.json, confusion.csv, confusion.png (default: <run>/eval/<checkpoint>-<split>)" };
         var overwrite = new Option<bool>(OutputPolicy.OverwriteOption) { Description = "Replace report.json, confusion.csv and confusion.png if they exist (other files there are kept)" };
-        var batch = new Option<int>("--batch-size") { Description = "Clips per batch", DefaultValueFactory = _ => 20 };
+        var batch = new Option<int>("--batch-size") { Description = "Clips per batch", DefaultValueFactory = _ => d.BatchSize };
         var workers = new Option<int>("--workers") { Description = "Loader threads (0: half the cores, 1 to 4)" };
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda", DefaultValueFactory = _ => "auto" };
         device.AcceptOnlyFromAmong(DeviceSelector.Choices);

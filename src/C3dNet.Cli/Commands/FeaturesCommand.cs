@@ -17,7 +17,7 @@ namespace C3dNet.Cli.Commands;
 /// </summary>
 internal static class FeaturesCommand
 {
-    private sealed record Args(string[] Inputs, string? Checkpoint, string? Pretrained, string Layer, int Stride, int? FrameStep,
+    private sealed record Args(string[] Inputs, string? Checkpoint, string? Pretrained, string Layer, int? Stride, int? FrameStep,
         int? BatchSize, string Out, bool Overwrite, string Precision, string Device, double? Fps);
 
     public static Command Create()
@@ -27,7 +27,7 @@ internal static class FeaturesCommand
         var pretrained = new Option<string?>("--pretrained") { Description = "Sports-1M C3D weights (c3d-pretrained.pth; no fc8 needed)" };
         var layer = new Option<string>("--layer") { Description = "fc6 or fc7 (after ReLU)", DefaultValueFactory = _ => "fc6" };
         layer.AcceptOnlyFromAmong(FeatureExtractor.Layers);
-        var stride = new Option<int>("--stride") { Description = "Sampled frames between clip starts (16: clips do not overlap)", DefaultValueFactory = _ => 16 };
+        var stride = new Option<int?>("--stride") { Description = "Sampled frames between clip starts (default: the clip length, so clips do not overlap)" };
         var frameStep = new Option<int?>("--frame-step") { Description = "Keep every k-th video frame (default: the checkpoint's)" };
         var batch = InferenceOptions.BatchSize();
         var outDir = new Option<string>("--out") { Description = "Folder for the .npy files and index.json", Required = true };
@@ -62,11 +62,12 @@ internal static class FeaturesCommand
             a.Overwrite, inputs);
         var device = DeviceSelector.Resolve(a.Device);
         if (Bf16Support.Warning(InferencePrecisions.Parse(a.Precision), device) is { } slow) ConsoleUi.Warning(slow);
-        using var checkpoint = C3dCheckpoint.Load(weights);
+        using var checkpoint = CheckpointLoader.Load(weights, CheckpointUse.Backbone);
         if (a.Pretrained is not null && checkpoint.Kind != CheckpointKind.Pretrained)
             ConsoleUi.Warning($"{weights}: is a training checkpoint, not Sports-1M weights; using it as such");
         using var model = ClipModel.FromCheckpoint(checkpoint, weights, device, InferencePrecisions.Parse(a.Precision));
-        var settings = SamplingSettings.For(model.Config, a.Stride, a.FrameStep, a.Fps);
+        int stride = a.Stride ?? model.Config.ClipLength;
+        var settings = SamplingSettings.For(model.Config, stride, a.FrameStep, a.Fps);
         var extractor = new FeatureExtractor(model, settings, InferenceBatchSize.Resolve(a.BatchSize, device, model.Config.WidthMultiplier), a.Layer);
         OutputPolicy.CreateFolder(a.Out);
 
@@ -89,7 +90,7 @@ internal static class FeaturesCommand
                 failures.Add(new FeatureFailure(items[i].Path, e.Message));
             }
         }
-        new FeatureIndex(a.Layer, model.Config.FcWidth, weights, model.Config.ClipLength, a.Stride, entries, failures).Save(a.Out);
+        new FeatureIndex(a.Layer, model.Config.FcWidth, weights, model.Config.ClipLength, stride, entries, failures).Save(a.Out);
         ConsoleUi.Table($"{a.Layer} features ({model.Config.FcWidth} wide) in {a.Out}", ["input", "clips", "clips file", "video file"],
             entries.Select(e => new[] { e.Input, e.Clips.ToString(CultureInfo.InvariantCulture), e.ClipsFile, e.VideoFile }));
         if (failures.Count > 0) ConsoleUi.Warning($"{failures.Count} of {items.Count} inputs failed (listed under \"failed\" in {FeatureIndex.FileName})");

@@ -4,7 +4,11 @@ using C3dNet.Cli.Ui;
 
 namespace C3dNet.Cli.Commands;
 
-/// <summary>`c3d info FILE [--json]`: describes a C3D checkpoint (ours or the reference's) or Sports-1M weights.</summary>
+/// <summary>
+/// `c3d info FILE [--json]`: describes a C3D checkpoint (ours or the reference's) or Sports-1M weights, and what makes
+/// it unusable (non-finite weights, sizes the network cannot run, class names that disagree with the classifier):
+/// those problems are errors on standard error and exit 1.
+/// </summary>
 internal static class InfoCommand
 {
     public static Command Create()
@@ -18,19 +22,27 @@ internal static class InfoCommand
 
     private static int Execute(string path, bool json)
     {
-        using var ckpt = C3dCheckpoint.Load(path);
-        var summary = CheckpointSummary.Of(path, ckpt);
-        if (json) { ConsoleUi.WriteJson(summary); return CommandRunner.Ok; }
+        if (json) ConsoleUi.MessagesToStderr(); // standard output holds the document alone
+        using var ckpt = C3dCheckpoint.Load(path); // read only: a file CheckpointLoader refuses is still described
+        var problems = CheckpointLoader.Problems(ckpt);
+        var summary = CheckpointSummary.Of(path, ckpt) with { Problems = problems };
+        if (json) ConsoleUi.WriteJson(summary);
+        else ShowTable(path, summary);
+        foreach (var problem in problems) ConsoleUi.Error($"{path}: {problem}");
+        return problems.Count == 0 ? CommandRunner.Ok : CommandRunner.Failed;
+    }
 
+    private static void ShowTable(string path, CheckpointSummary summary)
+    {
         var c = summary.ModelConfig;
         var rows = new List<(string, string)>
         {
             ("kind", summary.Kind == "pretrained" ? "pretrained weights (Sports-1M layout: features.N / classifier.N)" : "training checkpoint"),
-            ("architecture", $"C3D, width x{c.WidthMultiplier}, input (N, 3, {c.ClipLength}, {c.CropSize}, {c.CropSize}) {c.ChannelOrder}"),
+            ("architecture", $"{summary.Architecture}, width x{c.WidthMultiplier}, input (N, 3, {c.ClipLength}, {c.CropSize}, {c.CropSize}) {c.ChannelOrder}"),
             ("parameters", summary.Parameters.ToString("N0")),
             ("classes", summary.Kind == "pretrained" ? $"{summary.NumClasses} in the file's own head (classifier.6), not used" : summary.NumClasses.ToString()),
             ("epoch", summary.Epoch?.ToString() ?? "-"),
-            ("class names", summary.ClassNames is { } names ? Preview(names) : "none stored (pass --labels to predict/eval)"),
+            ("class names", summary.ClassNames is { } names ? ClassNamesText(names, summary.NumClasses) : "none stored (pass --labels to predict/eval)"),
             ("model config", summary.ModelConfigInferred ? "not stored; inferred from the weight shapes" :
                 $"mean [{string.Join(", ", c.Mean)}], scale 1/{c.InputScale}, frame step {c.FrameStep}, frames {c.ResizeWidth}x{c.ResizeHeight}"),
             ("optimizer state", summary.HasOptimizerState ? "yes (resumable)" : "no"),
@@ -38,10 +50,13 @@ internal static class InfoCommand
         if (summary.Provides is { } provides) rows.Add(("provides", string.Join(", ", provides) + " (fc8 is trained anew)"));
         if (summary.TrainConfig is { } tc) rows.Add(("train config", tc.ToJsonString()));
         if (summary.ExtraKeys.Count > 0) rows.Add(("other keys", string.Join(", ", summary.ExtraKeys)));
+        rows.Add(("usable", summary.Problems.Count == 0 ? "yes" : $"NO: {summary.Problems.Count} problem{(summary.Problems.Count == 1 ? "" : "s")}, listed below"));
         ConsoleUi.KeyValues(path, rows);
-        return CommandRunner.Ok;
     }
 
-    private static string Preview(IReadOnlyList<string> names) =>
-        names.Count <= 8 ? string.Join(", ", names) : $"{string.Join(", ", names.Take(6))}, … ({names.Count} in all)";
+    private static string ClassNamesText(IReadOnlyList<string> names, int classes)
+    {
+        string preview = names.Count <= 8 ? string.Join(", ", names) : $"{string.Join(", ", names.Take(6))}, … ({names.Count} in all)";
+        return names.Count == classes ? preview : $"{preview} — {names.Count} names for {classes} classes: they DISAGREE";
+    }
 }

@@ -20,8 +20,8 @@ internal static class InitCommand
         var classes = new Option<int?>("--classes") { Description = "Number of classes (or give --labels)" };
         var labels = new Option<string?>("--labels") { Description = "Class list, '1 ClassName' per line (e.g. shared UCF101 labels)" };
         var width = new Option<double>("--width-mult") { Description = "Channel-width multiplier (1.0 = the paper's C3D)", DefaultValueFactory = _ => 1.0 };
-        var clip = new Option<int>("--clip-len") { Description = "Frames per clip", DefaultValueFactory = _ => 16 };
-        var crop = new Option<int>("--crop-size") { Description = "Square crop fed to the network", DefaultValueFactory = _ => 112 };
+        var clip = new Option<int>("--clip-len") { Description = "Frames per clip", DefaultValueFactory = _ => C3dConfig.ReferenceClipLength };
+        var crop = new Option<int>("--crop-size") { Description = "Square crop fed to the network", DefaultValueFactory = _ => C3dConfig.ReferenceCropSize };
         var pretrained = new Option<string?>("--pretrained") { Description = "Sports-1M c3d-pretrained.pth: initial weights for conv1–fc7" };
         var seed = new Option<long>("--seed") { Description = "Seed for the random initialisation", DefaultValueFactory = _ => 42 };
         var overwrite = new Option<bool>(OutputPolicy.OverwriteOption) { Description = "Replace --out if it exists (never when it is --pretrained or --labels)" };
@@ -37,15 +37,18 @@ internal static class InitCommand
             if (names is not null && names.Count != numClasses)
                 throw new ArgumentException($"--classes {numClasses} disagrees with {names.Count} classes in {parse.GetValue(labels)}");
             Seeding.SeedTorch(parse.GetValue(seed));
+            int cropSize = parse.GetValue(crop);
+            var (frameWidth, frameHeight) = C3dConfig.FrameSizeFor(cropSize);
+            // Validated as the loader checks every checkpoint, so init never writes one that predict cannot run.
             var config = new C3dConfig
             {
                 NumClasses = numClasses, WidthMultiplier = parse.GetValue(width),
-                ClipLength = parse.GetValue(clip), CropSize = parse.GetValue(crop),
-            };
+                ClipLength = parse.GetValue(clip), CropSize = cropSize, ResizeWidth = frameWidth, ResizeHeight = frameHeight,
+            }.Validated();
             using var model = new C3D(config);
             if (parse.GetValue(pretrained) is { } weightsPath)
             {
-                using var weights = C3dCheckpoint.Load(weightsPath);
+                using var weights = CheckpointLoader.Load(weightsPath, CheckpointUse.Backbone);
                 weights.LoadInto(model, weightsPath);
             }
             using var ckpt = C3dCheckpoint.FromModel(model, epoch: 0, classNames: names);

@@ -75,10 +75,8 @@ internal static class PredictCommand
 
         var device = DeviceSelector.Resolve(a.Device);
         if (Bf16Support.Warning(InferencePrecisions.Parse(a.Precision), device) is { } slow) ConsoleUi.Warning(slow);
-        using var checkpoint = C3dCheckpoint.Load(a.Checkpoint);
-        if (checkpoint.Kind == CheckpointKind.Pretrained)
-            throw new CheckpointException(a.Checkpoint, "holds Sports-1M pretrained weights without a classifier for your classes; fine-tune it with `c3d train`, or use `c3d features`");
-        var names = ModelLoading.ClassNames(checkpoint, a.Checkpoint, a.Labels);
+        using var checkpoint = CheckpointLoader.Load(a.Checkpoint, CheckpointUse.Classifier);
+        var names = CheckpointLoader.ClassNames(checkpoint, a.Checkpoint, a.Labels);
         using var model = ClipModel.FromCheckpoint(checkpoint, a.Checkpoint, device, InferencePrecisions.Parse(a.Precision));
         var settings = SamplingSettings.For(model.Config, a.Stride, a.FrameStep, a.Fps);
         int k = Math.Min(a.TopK, names.Count);

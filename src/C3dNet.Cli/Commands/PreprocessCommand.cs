@@ -3,6 +3,7 @@ using System.Diagnostics;
 using C3dNet.Cli.Ui;
 using C3dNet.Datasets;
 using C3dNet.Outputs;
+using C3dNet.Models;
 using C3dNet.Runtime;
 using C3dNet.Video;
 
@@ -25,9 +26,9 @@ internal static class PreprocessCommand
         var valFraction = new Option<double>("--val-fraction") { Description = "Fraction of the rest (official: of train) for val", DefaultValueFactory = _ => 0.2 };
         var splitDir = new Option<string?>("--split-dir") { Description = "Folder with the official lists (UCF101 classInd/trainlist0N/testlist0N, or HMDB51 <class>_test_splitN.txt)" };
         var splitIndex = new Option<int>("--split-index") { Description = "Official split 1, 2 or 3", DefaultValueFactory = _ => 1 };
-        var frameStep = new Option<int>("--frame-step") { Description = "Keep every k-th frame, k lowered (to 3, 2, 1) while frames // k <= 16", DefaultValueFactory = _ => 4 };
-        var width = new Option<int>("--width") { Description = "Frame width", DefaultValueFactory = _ => 171 };
-        var height = new Option<int>("--height") { Description = "Frame height", DefaultValueFactory = _ => 128 };
+        var frameStep = new Option<int>("--frame-step") { Description = "Keep every k-th frame, k lowered (to 3, 2, 1) while frames // k <= 16", DefaultValueFactory = _ => FrameStepRule.DefaultStep };
+        var width = new Option<int>("--width") { Description = "Frame width", DefaultValueFactory = _ => C3dConfig.ReferenceFrameWidth };
+        var height = new Option<int>("--height") { Description = "Frame height", DefaultValueFactory = _ => C3dConfig.ReferenceFrameHeight };
         var quality = new Option<int>("--jpeg-quality") { Description = "JPEG quality 1-100 (OpenCV's default: 95)", DefaultValueFactory = _ => 95 };
         var minFrames = new Option<int>("--min-frames") { Description = "Skip videos that give fewer frames (0: keep them, marked short)", DefaultValueFactory = _ => 0 };
         var ffmpegOnly = new Option<bool>("--ffmpeg-only") { Description = "Decode every frame with FFmpeg, also for Motion-JPEG videos (slower; by default their kept frames are decoded alone, with libjpeg-turbo)" };

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using C3dNet.Cli.Ui;
 using C3dNet.Outputs;
+using C3dNet.Models;
 using C3dNet.Runtime;
 using C3dNet.Training;
 
@@ -33,7 +34,8 @@ internal static class TrainCommand
         var clipNorm = new Option<double?>("--clip-grad-norm") { Description = "Clip the gradient norm to this (mmaction2: 40); default none" };
         var clipLen = Opt("--clip-len", d.ClipLength, "Frames per clip");
         var crop = Opt("--crop-size", d.CropSize, "Square crop fed to the network");
-        var resize = new Option<string?>("--resize") { Description = "Frame size WxH crops are taken from; frames of another size are resized on load (default 171x128 scaled by crop/112)" };
+        var resize = new Option<string?>("--resize") { Description = "Frame size WxH crops are taken from; frames of another size are resized on load " +
+            $"(default {C3dConfig.ReferenceFrameWidth}x{C3dConfig.ReferenceFrameHeight} scaled by crop/{C3dConfig.ReferenceCropSize})" };
         var width = Opt("--width-mult", d.WidthMultiplier, "Channel width multiplier (1 = the paper's C3D)");
         var inputScale = Opt("--input-scale", (double)d.InputScale, "Divide mean-subtracted pixels by this (1 = the reference; 64 helps from scratch)");
         var flip = Opt("--flip-prob", d.FlipProbability, "Probability of a horizontal flip of a training clip (0.5 = the reference; 0 when classes differ by left/right or clockwise/counter-clockwise motion)");

@@ -11,6 +11,7 @@ internal static class ConsoleUi
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new NonFiniteAsNull(), new NonFiniteFloatAsNull() }, // NaN/Inf become null, never a serializer exception
     };
 
     /// <summary>Errors and warnings: standard error, so standard output holds the results alone.</summary>

@@ -119,7 +119,7 @@ public sealed class ComputeBenchmark(BenchSettings settings, IProgress<string>? 
         var cfg = settings.Model;
         using var model = new C3D(cfg);
         model.train();
-        using var sgd = ReferenceOptimizer.CreateSgd(model, 1e-3);
+        using var sgd = ReferenceOptimizer.CreateSgd(model);
         using var x = randn(new long[] { batch, 3, cfg.ClipLength, cfg.CropSize, cfg.CropSize }) * 50;
         using var y = randint(cfg.NumClasses, new long[] { batch });
         void Step()

@@ -36,7 +36,10 @@ public sealed class C3dCheckpoint : IDisposable
 
     public long ParameterCount => StateDict.Values.Sum(t => t.numel());
 
-    /// <summary>Reads a checkpoint or pretrained-weights file; errors name the file and the problem.</summary>
+    /// <summary>
+    /// Reads a checkpoint or pretrained-weights file without judging its contents; errors name the file and the problem.
+    /// Verbs open files with <see cref="CheckpointLoader.Load"/>, which also refuses what cannot be used.
+    /// </summary>
     public static C3dCheckpoint Load(string path)
     {
         var dict = PyTorchFile.ReadDict(path);

@@ -26,21 +26,25 @@ internal static class CheckpointReader
         foreach (DictionaryEntry e in raw)
             if (e.Value is Tensor t) tensors[StripModulePrefix(e.Key.ToString()!)] = t;
 
-        if (tensors.ContainsKey("features.0.weight") && !tensors.ContainsKey("conv1.weight"))
-            return FromSports1M(path, tensors);
-        if (!tensors.ContainsKey("conv1.weight") || !tensors.ContainsKey("fc8.weight"))
-            throw new CheckpointException(path,
-                "is not a C3D checkpoint: expected keys conv1.weight … fc8.bias (or Sports-1M features.N / classifier.N), found " +
-                (tensors.Count == 0 ? "no tensors" : string.Join(", ", tensors.Keys.Take(5)) + (tensors.Count > 5 ? ", …" : "")));
+        switch (DetectLayout(tensors.Keys))
+        {
+            case Layout.Sports1M: return FromSports1M(path, tensors);
+            case Layout.Unknown: throw new CheckpointException(path, UnknownLayout(tensors.Keys));
+        }
 
         var modelConfig = wrapped ? ReadModelConfig(path, dict[C3dCheckpoint.ModelConfigKey]) : null;
         var known = new[] { C3dCheckpoint.EpochKey, C3dCheckpoint.StateDictKey, C3dCheckpoint.OptimizerKey,
             C3dCheckpoint.ClassNamesKey, C3dCheckpoint.ModelConfigKey, C3dCheckpoint.TrainConfigKey };
-        var classNames = (dict[C3dCheckpoint.ClassNamesKey] as IEnumerable)?.Cast<object>().Select(o => o.ToString()!).ToList();
+        var classNames = dict[C3dCheckpoint.ClassNamesKey] switch
+        {
+            null => null,
+            IEnumerable names and not string => names.Cast<object>().Select(o => o.ToString()!).ToList(),
+            var other => throw new CheckpointException(path, $"its 'class_names' entry is not a list of names (found {other})"),
+        };
         return new C3dCheckpoint
         {
             Kind = CheckpointKind.Checkpoint,
-            Epoch = dict[C3dCheckpoint.EpochKey] is { } ep ? Convert.ToInt32(ep) : null,
+            Epoch = ReadEpoch(path, dict[C3dCheckpoint.EpochKey]),
             StateDict = tensors,
             OptimizerState = dict[C3dCheckpoint.OptimizerKey] as IDictionary,
             ClassNames = classNames,
@@ -51,6 +55,31 @@ internal static class CheckpointReader
                 .ToDictionary(k => k, k => dict[k]),
         };
     }
+
+    /// <summary>The weight layouts this version reads. A new architecture adds its layout and reader here.</summary>
+    private enum Layout { C3d, Sports1M, Unknown }
+
+    private static readonly string[] C3dKeys = C3D.LayerNames.SelectMany(l => new[] { l + ".weight", l + ".bias" }).ToArray();
+
+    private static Layout DetectLayout(ICollection<string> keys)
+    {
+        if (keys.Contains("features.0.weight") && !keys.Contains("conv1.weight")) return Layout.Sports1M;
+        return keys.Contains("conv1.weight") && keys.Contains("fc8.weight") ? Layout.C3d : Layout.Unknown;
+    }
+
+    /// <summary>Names the first keys that belong to no known layout, so the user sees what the file holds.</summary>
+    private static string UnknownLayout(ICollection<string> keys)
+    {
+        const string expected = "is not a C3D checkpoint (the architecture this version reads): expected keys conv1.weight … fc8.bias (or Sports-1M features.N / classifier.N)";
+        if (keys.Count == 0) return expected + ", found no tensors";
+        var unexpected = keys.Where(k => !C3dKeys.Contains(k) && !IsSports1MKey(k)).Order(StringComparer.Ordinal).ToList();
+        if (unexpected.Count > 0)
+            return expected + "; first unexpected keys: " + string.Join(", ", unexpected.Take(5)) + (unexpected.Count > 5 ? $", … ({unexpected.Count} in all)" : "");
+        return expected + "; missing: " + string.Join(", ", C3dKeys.Where(k => !keys.Contains(k)).Take(5));
+    }
+
+    private static bool IsSports1MKey(string key) =>
+        Sports1MLayers.Keys.Append(Sports1MHead).Any(prefix => key == prefix + ".weight" || key == prefix + ".bias");
 
     private static C3dCheckpoint FromSports1M(string path, Dictionary<string, Tensor> tensors)
     {
@@ -74,14 +103,27 @@ internal static class CheckpointReader
         };
     }
 
+    private static int? ReadEpoch(string path, object? value) => value switch
+    {
+        null => null,
+        int i => i,
+        long l and >= 0 and <= int.MaxValue => (int)l,
+        _ => throw new CheckpointException(path, $"its 'epoch' entry is not a whole number of epochs (found {value})"),
+    };
+
     /// <summary>Strips the "module." prefix that nn.DataParallel adds to every key.</summary>
     private static string StripModulePrefix(string key) => key.StartsWith("module.") ? key["module.".Length..] : key;
 
     private static C3dConfig? ReadModelConfig(string path, object? value)
     {
         if (value is null) return null;
-        try { return PickleJson.FromPickle<C3dConfig>(value)?.Validated(); }
-        catch (Exception e) { throw new CheckpointException(path, $"has an unreadable model_config: {e.Message}", e); }
+        // Not validated here: CheckpointLoader reports a config the network cannot run (and `c3d info` still shows it).
+        try { return PickleJson.FromPickle<C3dConfig>(value); }
+        catch (System.Text.Json.JsonException e)
+        {
+            string where = e.Path is null or "$" ? "it is not a dict of settings" : $"'{e.Path.TrimStart('$', '.')}' has a value of the wrong type";
+            throw new CheckpointException(path, $"has an unreadable model_config: {where}", e);
+        }
     }
 
     /// <summary>Works out width, clip length and crop from the weight shapes (reference checkpoints carry no config).</summary>
@@ -89,13 +131,18 @@ internal static class CheckpointReader
     {
         double width = tensors["conv1.weight"].shape[0] / 64.0;
         long flatten = tensors["fc6.weight"].shape[1];
-        var candidates = new[] { (16, 112) }.Concat(
+        var candidates = new[] { (C3dConfig.ReferenceClipLength, C3dConfig.ReferenceCropSize) }.Concat(
             from clip in new[] { 16, 8, 24, 32, 12, 20, 48, 64 }
             from crop in new[] { 112, 56, 64, 96, 128, 160, 224, 32, 48 }
             select (clip, crop));
         foreach (var (clip, crop) in candidates)
         {
-            var config = new C3dConfig { NumClasses = (int)Math.Max(1, numClasses), WidthMultiplier = width, ClipLength = clip, CropSize = crop };
+            var (frameWidth, frameHeight) = C3dConfig.FrameSizeFor(crop);
+            var config = new C3dConfig
+            {
+                NumClasses = (int)Math.Max(1, numClasses), WidthMultiplier = width, ClipLength = clip, CropSize = crop,
+                ResizeWidth = frameWidth, ResizeHeight = frameHeight,
+            };
             if (config.FlattenSize == flatten) return config;
         }
         throw new CheckpointException(path, $"fc6.weight takes {flatten} inputs, which fits no usual clip length and crop size at width {width}");

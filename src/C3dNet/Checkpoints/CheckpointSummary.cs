@@ -21,6 +21,8 @@ public sealed record CheckpointSummary
     public IReadOnlyList<string> ExtraKeys { get; init; } = [];
     /// <summary>For pretrained weights: the layers the file provides.</summary>
     public IReadOnlyList<string>? Provides { get; init; }
+    /// <summary>What makes the file unusable (see <see cref="CheckpointLoader.Problems"/>); empty when it can be used.</summary>
+    public IReadOnlyList<string> Problems { get; init; } = [];
 
     public static CheckpointSummary Of(string path, C3dCheckpoint ckpt) => new()
     {

@@ -31,7 +31,23 @@ public static class PyTorchFile
         }
         object result;
         try { result = TensorTree.Unpickle(() => PyTorchUnpickler.UnpickleStateDict(stream)); }
-        catch (Exception e) { throw new CheckpointException(path, $"is a zip file but could not be read as a PyTorch file: {e.Message}", e); }
+        // PyBridge casts whatever torch.save stored to a dict: a bare tensor (torch.save(t, path)) fails here.
+        catch (InvalidCastException e) when (e.Message.Contains("'Tensor'"))
+        {
+            throw new CheckpointException(path,
+                "holds a single tensor, not a state_dict or checkpoint dict (save weights with torch.save(model.state_dict(), path))", e);
+        }
+        catch (InvalidCastException e)
+        {
+            throw new CheckpointException(path, "does not hold a dict (expected a state_dict or a checkpoint dict)", e);
+        }
+        // The zip reader's own texts ("End of Central Directory record could not be found") mean the archive is cut short.
+        catch (InvalidDataException e)
+        {
+            throw new CheckpointException(path,
+                "is truncated or not a PyTorch file: its zip archive is incomplete (a copy or download that stopped early, or a write that was killed)", e);
+        }
+        catch (Exception e) { throw new CheckpointException(path, $"is damaged or not a PyTorch file: its zip archive could not be unpickled ({e.Message})", e); }
         return result as Hashtable ?? throw new CheckpointException(path, "does not hold a dict (expected a state_dict or a checkpoint dict)");
     }
 

@@ -69,7 +69,7 @@ public sealed class ClipLoader
                     catch (Exception e) { results[i].SetException(e); }
                 }
             }
-            catch (OperationCanceledException) { }
+            catch (OperationCanceledException) { return; } // cancelled: the consumer reads no more batches
         }
         var threads = Enumerable.Range(0, Math.Min(Workers, count))
             .Select(w => new Thread(Work) { IsBackground = true, Name = $"clip-loader-{w}" }).ToList();

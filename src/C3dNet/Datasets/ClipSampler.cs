@@ -16,7 +16,7 @@ public static class ClipSampler
     /// </summary>
     public static int[] EvenStarts(int frames, int clipLength, int clips)
     {
-        if (clips < 1) throw new ArgumentOutOfRangeException(nameof(clips), $"clips per video must be at least 1, got {clips}");
+        if (clips < 1) throw new ArgumentException($"clips per video must be at least 1, got {clips}");
         int span = Math.Max(0, frames - clipLength) + 1;
         var starts = new int[clips];
         for (int i = 0; i < clips; i++)
@@ -30,7 +30,7 @@ public static class ClipSampler
     /// </summary>
     public static int[] FrameIndices(int start, int length, int frames)
     {
-        if (frames < 1) throw new ArgumentOutOfRangeException(nameof(frames), "a video needs at least one frame");
+        if (frames < 1) throw new ArgumentException("a video needs at least one frame");
         var idx = new int[length];
         for (int i = 0; i < length; i++) idx[i] = (start + i) % frames;
         return idx;

@@ -152,8 +152,8 @@ public static class DatasetPreprocessor
             }
             finally
             {
-                try { pendingSave.Wait(); }
-                catch (AggregateException) { } // the final save below reports a lasting disk problem
+                // WaitAny does not rethrow a failed intermediate save: the final save below reports a lasting disk problem.
+                Task.WaitAny(pendingSave);
                 lock (gate) Save();
             }
             int processed = work.Count(i => entries[i].Status != VideoStatus.Pending);
@@ -192,7 +192,12 @@ public static class DatasetPreprocessor
                 TryDelete(temp);
                 return null;
             }
-            catch (Exception e) when (e is not OutputException) // an output that cannot be written stops the run, it is not this video's fault
+            catch (OutputException)
+            {
+                TryDelete(temp); // the output disk failed: that stops the run, it is not this video's failure
+                throw;
+            }
+            catch (Exception e)
             {
                 TryDelete(temp);
                 TryDelete(final);

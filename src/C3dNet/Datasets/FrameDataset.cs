@@ -89,14 +89,20 @@ public sealed class FrameDataset
             .SelectMany(Directory.EnumerateDirectories).Select(System.IO.Path.GetFileName).OfType<string>()
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>The frame step from manifest.json ("frame_step" at the top or under "options"); 4 when absent.</summary>
+    /// <summary>
+    /// The frame step from manifest.json ("frame_step" at the top or under "options"); 4 when there is no manifest (the
+    /// reference's preprocessing writes none). A manifest that cannot be read is an error: guessing the step would make
+    /// a checkpoint tell predict to sample at another stride than the frames were made with.
+    /// </summary>
     private static (int Step, bool FromManifest) ReadFrameStep(string manifest)
     {
         const int fallback = Video.FrameStepRule.DefaultStep;
         if (!File.Exists(manifest)) return (fallback, false);
-        try
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(File.ReadAllText(manifest)); }
+        catch (JsonException e) { throw CorruptManifest(manifest, $"is not valid JSON ({e.Message})"); }
+        using (doc)
         {
-            using var doc = JsonDocument.Parse(File.ReadAllText(manifest));
             var root = doc.RootElement;
             foreach (var holder in new[] { root, Child(root, "options"), Child(root, "settings") })
                 if (holder is { ValueKind: JsonValueKind.Object } h)
@@ -104,9 +110,12 @@ public sealed class FrameDataset
                         if (h.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int step) && step >= 1)
                             return (step, true);
         }
-        catch (JsonException) { } // an unreadable manifest is not fatal: the step only documents how frames were made
         return (fallback, false);
     }
+
+    /// <summary>An unreadable manifest: names the file and the two ways to repair it.</summary>
+    internal static InvalidDataException CorruptManifest(string manifest, string problem) =>
+        new($"{manifest}: {problem}; the manifest is damaged: restore it from a copy, or re-run `c3d preprocess` with --overwrite to rebuild the frames and manifest");
 
     private static JsonElement? Child(JsonElement e, string name) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var c) ? c : null;

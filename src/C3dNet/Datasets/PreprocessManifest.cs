@@ -120,7 +120,7 @@ public sealed record PreprocessManifest
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: not a valid manifest ({e.Message})");
+            throw FrameDataset.CorruptManifest(path, $"not a valid manifest ({e.Message})");
         }
     }
 

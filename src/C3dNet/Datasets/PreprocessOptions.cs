@@ -20,9 +20,9 @@ public sealed record PreprocessOptions
     public int SplitIndex { get; init; } = 1;
 
     public int FrameStep { get; init; } = FrameStepRule.DefaultStep;
-    public int ClipLength { get; init; } = 16;
-    public int Width { get; init; } = 171;
-    public int Height { get; init; } = 128;
+    public int ClipLength { get; init; } = Models.C3dConfig.ReferenceClipLength;
+    public int Width { get; init; } = Models.C3dConfig.ReferenceFrameWidth;
+    public int Height { get; init; } = Models.C3dConfig.ReferenceFrameHeight;
     public int JpegQuality { get; init; } = 95;
     /// <summary>Videos giving fewer extracted frames are skipped (0: keep them all, marking those under a clip "short").</summary>
     public int MinFrames { get; init; }

@@ -29,7 +29,7 @@ public sealed record DemoOptions
     public double WidthMultiplier => 0.125;
     public int CropSize => 56;
     /// <summary>Frames are extracted at this size, so clips need no resize when loaded.</summary>
-    public int FrameWidth => 86;
-    public int FrameHeight => 64;
+    public int FrameWidth => Models.C3dConfig.FrameSizeFor(CropSize).Width;
+    public int FrameHeight => Models.C3dConfig.FrameSizeFor(CropSize).Height;
     public int FrameStep => 2;
 }

@@ -96,8 +96,8 @@ public static class DemoRunner
 
     private static (List<DemoPrediction>, string, string) PredictHeldOut(string checkpoint, List<(string Class, string Path)> testVideos, string outputs, CancellationToken cancel)
     {
-        using var ckpt = C3dCheckpoint.Load(checkpoint);
-        var classNames = ckpt.ClassNames ?? throw new InvalidDataException($"{checkpoint}: no class names");
+        using var ckpt = CheckpointLoader.Load(checkpoint, CheckpointUse.Classifier);
+        var classNames = CheckpointLoader.ClassNames(ckpt, checkpoint, labelsPath: null);
         using var model = ClipModel.FromCheckpoint(ckpt, checkpoint, CPU, InferencePrecision.Fp32);
         var predictor = new Predictor(model, SamplingSettings.For(ckpt.ModelConfig, stride: 4), InferenceBatchSize.DefaultFor(CPU, ckpt.ModelConfig.WidthMultiplier));
         var results = new List<DemoPrediction>();

@@ -32,6 +32,7 @@ public static class ClipScorer
                 {
                     var probs = nn.functional.softmax(model.forward(batch.Inputs(device)), 1).cpu();
                     var flat = probs.data<float>().ToArray();
+                    Inference.FiniteOutputs.Check(flat, "class probabilities");
                     int classes = (int)probs.shape[1];
                     for (int i = 0; i < batch.Count; i++)
                     {

@@ -28,10 +28,8 @@ public static class Evaluator
         if (o.Clips < 1) throw new ArgumentException($"--clips must be at least 1, got {o.Clips}");
         if (o.BatchSize < 1) throw new ArgumentException($"--batch-size must be at least 1, got {o.BatchSize}");
         var data = FrameDataset.Open(o.Data);
-        using var ckpt = C3dCheckpoint.Load(o.Checkpoint);
-        if (ckpt.Kind == CheckpointKind.Pretrained)
-            throw new CheckpointException(o.Checkpoint, "holds Sports-1M pretrained weights without a head for these classes: train first (c3d train --pretrained)");
-        var classNames = CheckClasses(o.Checkpoint, ckpt, data);
+        using var ckpt = CheckpointLoader.Load(o.Checkpoint, CheckpointUse.Classifier);
+        var classNames = CheckpointLoader.ClassNamesForData(ckpt, o.Checkpoint, data.ClassNames, data.Root);
         var problems = new List<string>();
         if (!data.HasSplit(o.Split)) throw new DirectoryNotFoundException($"{data.SplitDirectory(o.Split)}: split '{o.Split}' not found");
         var videos = data.Videos(o.Split, problems);
@@ -51,20 +49,4 @@ public static class Evaluator
             Failures = problems.Concat(loader.Failures.Select(f => $"{f.Video}: {f.Message}")).ToList(),
         };
     }
-
-    /// <summary>The class names to report with: the checkpoint's, which must be the data's; a reference checkpoint (no names) takes the data's when the count fits.</summary>
-    private static IReadOnlyList<string> CheckClasses(string file, C3dCheckpoint ckpt, FrameDataset data)
-    {
-        if (ckpt.ClassNames is { } names)
-        {
-            if (!names.SequenceEqual(data.ClassNames, StringComparer.Ordinal))
-                throw new CheckpointException(file, $"was trained on other classes ({names.Count}: {Preview(names)}) than {data.Root} has ({data.ClassNames.Count}: {Preview(data.ClassNames)})");
-            return names;
-        }
-        if (ckpt.ModelConfig.NumClasses != data.ClassNames.Count)
-            throw new CheckpointException(file, $"has {ckpt.ModelConfig.NumClasses} output classes (fc8) but {data.Root} has {data.ClassNames.Count} classes");
-        return data.ClassNames;
-    }
-
-    private static string Preview(IReadOnlyList<string> names) => names.Count <= 6 ? string.Join(", ", names) : string.Join(", ", names.Take(5)) + ", …";
 }

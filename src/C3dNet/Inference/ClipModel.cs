@@ -45,13 +45,13 @@ public sealed class ClipModel : IDisposable
 
     /// <summary>Softmax class probabilities for the first <paramref name="clips"/> clips of <paramref name="batch"/>.</summary>
     public float[][] Probabilities(float[] batch, int clips) =>
-        Run(batch, clips, x => nn.functional.softmax(Network.forward(x).to_type(ScalarType.Float32), 1));
+        Run(batch, clips, x => nn.functional.softmax(Network.forward(x).to_type(ScalarType.Float32), 1), "class probabilities");
 
     /// <summary>fc6 or fc7 activations after ReLU, as the C3D feature tool stores them.</summary>
     public float[][] Features(float[] batch, int clips, string layer) =>
-        Run(batch, clips, x => Network.Features(x, layer).to_type(ScalarType.Float32));
+        Run(batch, clips, x => Network.Features(x, layer).to_type(ScalarType.Float32), $"{layer} features");
 
-    private float[][] Run(float[] batch, int clips, Func<Tensor, Tensor> compute)
+    private float[][] Run(float[] batch, int clips, Func<Tensor, Tensor> compute, string what)
     {
         if (clips < 1 || clips * ClipFloats > batch.Length)
             throw new ArgumentException($"batch holds {batch.Length / ClipFloats} clips, {clips} asked for");
@@ -63,6 +63,7 @@ public sealed class ClipModel : IDisposable
         if (Precision == InferencePrecision.Bf16) x = x.to_type(ScalarType.BFloat16);
         var y = compute(x).cpu().contiguous();
         var flat = y.data<float>().ToArray();
+        FiniteOutputs.Check(flat, what);
         int width = (int)y.shape[1];
         return Enumerable.Range(0, clips).Select(i => flat.AsSpan(i * width, width).ToArray()).ToArray();
     }

@@ -9,12 +9,12 @@ namespace C3dNet.Inference;
 /// </summary>
 public sealed record SamplingSettings
 {
-    public int ClipLength { get; init; } = 16;
-    public int CropSize { get; init; } = 112;
-    public int ResizeWidth { get; init; } = 171;
-    public int ResizeHeight { get; init; } = 128;
+    public int ClipLength { get; init; } = C3dConfig.ReferenceClipLength;
+    public int CropSize { get; init; } = C3dConfig.ReferenceCropSize;
+    public int ResizeWidth { get; init; } = C3dConfig.ReferenceFrameWidth;
+    public int ResizeHeight { get; init; } = C3dConfig.ReferenceFrameHeight;
     /// <summary>Step asked for (the checkpoint's, or the user's); short videos get a lower one by <see cref="Video.FrameStepRule"/>.</summary>
-    public int FrameStep { get; init; } = 4;
+    public int FrameStep { get; init; } = Video.FrameStepRule.DefaultStep;
     /// <summary>Sampled frames between window starts.</summary>
     public int Stride { get; init; } = 8;
     /// <summary>Frame rate of frame folders, which carry none; null leaves their times out.</summary>

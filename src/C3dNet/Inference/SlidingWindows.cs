@@ -56,7 +56,7 @@ public static class SlidingWindows
 
     internal static void Check(int clipLength, int stride)
     {
-        if (clipLength < 1) throw new ArgumentOutOfRangeException(nameof(clipLength), $"clip length must be at least 1, got {clipLength}");
-        if (stride < 1) throw new ArgumentOutOfRangeException(nameof(stride), $"stride must be at least 1 sampled frame, got {stride}");
+        if (clipLength < 1) throw new ArgumentException($"clip length must be at least 1, got {clipLength}");
+        if (stride < 1) throw new ArgumentException($"stride must be at least 1 sampled frame, got {stride}");
     }
 }

@@ -23,6 +23,25 @@ public sealed class C3D : Module<Tensor, Tensor>
     public static readonly string[] LayerNames =
         ["conv1", "conv2", "conv3a", "conv3b", "conv4a", "conv4b", "conv5a", "conv5b", "fc6", "fc7", "fc8"];
 
+    /// <summary>The state_dict shapes of a C3D with <paramref name="config"/>, without building it (a full-width C3D is 300 MB).</summary>
+    public static IReadOnlyDictionary<string, long[]> ParameterShapes(C3dConfig config)
+    {
+        int[] c = config.Channels;
+        var convs = new (string Name, int In, int Out)[]
+        {
+            ("conv1", 3, c[0]), ("conv2", c[0], c[1]), ("conv3a", c[1], c[2]), ("conv3b", c[2], c[2]),
+            ("conv4a", c[2], c[3]), ("conv4b", c[3], c[3]), ("conv5a", c[3], c[4]), ("conv5b", c[4], c[4]),
+        };
+        var fcs = new (string Name, int In, int Out)[]
+        {
+            ("fc6", config.FlattenSize, config.FcWidth), ("fc7", config.FcWidth, config.FcWidth), ("fc8", config.FcWidth, config.NumClasses),
+        };
+        var shapes = new Dictionary<string, long[]>();
+        foreach (var (name, inC, outC) in convs) { shapes[name + ".weight"] = [outC, inC, 3, 3, 3]; shapes[name + ".bias"] = [outC]; }
+        foreach (var (name, inF, outF) in fcs) { shapes[name + ".weight"] = [outF, inF]; shapes[name + ".bias"] = [outF]; }
+        return shapes;
+    }
+
     public C3D(C3dConfig config) : base("C3D")
     {
         Config = config.Validated();

@@ -8,12 +8,20 @@ namespace C3dNet.Models;
 /// </summary>
 public sealed record C3dConfig
 {
+    /// <summary>
+    /// The reference C3D's input (Tran et al.; the reference PyTorch code): 16-frame clips, 112x112 crops from 171x128
+    /// frames. Every other default of clip length, crop and frame size (training, preprocessing, sampling) derives from these.
+    /// </summary>
+    public const int ReferenceClipLength = 16, ReferenceCropSize = 112, ReferenceFrameWidth = 171, ReferenceFrameHeight = 128;
+    /// <summary>The smallest clip and crop C3D's five poolings can run (time is halved four times, space five).</summary>
+    public const int MinClipLength = 16, MinCropSize = 32;
+
     /// <summary>Number of output classes (fc8 width).</summary>
     public int NumClasses { get; init; } = 101;
     /// <summary>Frames per clip (temporal input size).</summary>
-    public int ClipLength { get; init; } = 16;
+    public int ClipLength { get; init; } = ReferenceClipLength;
     /// <summary>Square spatial crop fed to the network.</summary>
-    public int CropSize { get; init; } = 112;
+    public int CropSize { get; init; } = ReferenceCropSize;
     /// <summary>Channel-width multiplier: 1.0 is the paper's C3D; smaller for CPU experiments.</summary>
     public double WidthMultiplier { get; init; } = 1.0;
     /// <summary>Per-channel mean subtracted from pixel values, in <see cref="ChannelOrder"/>.</summary>
@@ -23,14 +31,15 @@ public sealed record C3dConfig
     /// <summary>Channel order of the input tensor: "BGR" as OpenCV decodes (the reference), or "RGB".</summary>
     public string ChannelOrder { get; init; } = "BGR";
     /// <summary>Every k-th source frame was kept when the training frames were extracted.</summary>
-    public int FrameStep { get; init; } = 4;
+    public int FrameStep { get; init; } = Video.FrameStepRule.DefaultStep;
     /// <summary>Frame size (width x height) the crops are taken from.</summary>
-    public int ResizeWidth { get; init; } = 171;
-    public int ResizeHeight { get; init; } = 128;
+    public int ResizeWidth { get; init; } = ReferenceFrameWidth;
+    public int ResizeHeight { get; init; } = ReferenceFrameHeight;
 
     /// <summary>The reference's 171x128 frames for 112 crops, scaled for other crop sizes (same margins).</summary>
     public static (int Width, int Height) FrameSizeFor(int cropSize) =>
-        ((int)Math.Round(171.0 * cropSize / 112), (int)Math.Round(128.0 * cropSize / 112));
+        ((int)Math.Round((double)ReferenceFrameWidth * cropSize / ReferenceCropSize),
+         (int)Math.Round((double)ReferenceFrameHeight * cropSize / ReferenceCropSize));
 
     /// <summary>Channel counts of conv1, conv2, conv3, conv4, conv5 and the fc6/fc7 width.</summary>
     [JsonIgnore] public int[] Channels => [Scale(64), Scale(128), Scale(256), Scale(512), Scale(512)];
@@ -64,6 +73,10 @@ public sealed record C3dConfig
         if (Mean.Length != 3) throw new ArgumentException($"mean needs 3 values, got {Mean.Length}");
         if (ChannelOrder is not ("BGR" or "RGB")) throw new ArgumentException($"channel order must be BGR or RGB, got {ChannelOrder}");
         if (InputScale <= 0) throw new ArgumentException($"input scale must be positive, got {InputScale}");
+        if (ClipLength < MinClipLength) throw new ArgumentException($"clip length must be at least {MinClipLength} (C3D pools time four times), got {ClipLength}");
+        if (CropSize < MinCropSize) throw new ArgumentException($"crop size must be at least {MinCropSize} (C3D pools space five times), got {CropSize}");
+        if (ResizeWidth < CropSize || ResizeHeight < CropSize)
+            throw new ArgumentException($"crop size {CropSize} does not fit frames of {ResizeWidth}x{ResizeHeight}");
         _ = FlattenSize;
         return this;
     }

@@ -55,12 +55,18 @@ public static class AtomicFile
     /// Removes temporary files of this kind in <paramref name="folder"/> (not below it) whose writing process no longer
     /// runs: what a killed run left. Files of a live process, and every other file, are left alone.
     /// </summary>
-    public static void RemoveStale(string folder)
+    /// <returns>The paths removed.</returns>
+    public static IReadOnlyList<string> RemoveStale(string folder)
     {
-        if (!Directory.Exists(folder)) return;
-        foreach (var file in Directory.EnumerateFiles(folder, "." + "*" + Marker + "*"))
+        if (!Directory.Exists(folder)) return [];
+        var removed = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(folder, "." + "*" + Marker + "*").Order(StringComparer.Ordinal))
             if (WriterOf(Path.GetFileName(file)) is int pid && pid != Environment.ProcessId && !IsRunning(pid))
+            {
                 DeleteQuietly(file);
+                removed.Add(file);
+            }
+        return removed;
     }
 
     /// <summary>The process id in a temporary name of ours (<c>.NAME.partial-PID[.EXT]</c>), or null for any other name.</summary>

@@ -7,7 +7,11 @@ namespace C3dNet.Training;
 /// <summary>The reference's optimizer: SGD over two groups, conv1–fc7 at lr and fc8 at 10×lr.</summary>
 public static class ReferenceOptimizer
 {
-    public static SGD CreateSgd(C3D model, double lr, double momentum = 0.9, double weightDecay = 5e-4, double headLrMultiplier = 10)
+    /// <summary>The reference's SGD settings; <see cref="TrainConfig"/>'s defaults are these.</summary>
+    public const double Lr = 1e-3, Momentum = 0.9, WeightDecay = 5e-4, HeadLrMultiplier = 10;
+
+    public static SGD CreateSgd(C3D model, double lr = Lr, double momentum = Momentum, double weightDecay = WeightDecay,
+        double headLrMultiplier = HeadLrMultiplier)
     {
         var (baseParams, head) = model.ParameterGroups();
         var groups = new[]

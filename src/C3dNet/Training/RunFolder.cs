@@ -32,7 +32,8 @@ public sealed partial class RunFolder
     /// <paramref name="overwrite"/>, which removes the files a run writes (config, metrics, curves, TensorBoard events,
     /// last/best/snapshot checkpoints) and keeps every other file. Stale temporary files of killed runs are removed.
     /// </summary>
-    public void Prepare(bool continuing, bool overwrite)
+    /// <returns>The temporary files of interrupted writes that were removed.</returns>
+    public IReadOnlyList<string> Prepare(bool continuing, bool overwrite)
     {
         if (File.Exists(Path)) throw new OutputException(Path, "is a file; --run-dir takes a folder");
         if (Directory.Exists(Path) && !continuing && Directory.EnumerateFileSystemEntries(Path).Any())
@@ -44,8 +45,7 @@ public sealed partial class RunFolder
             foreach (var file in RunFiles()) File.Delete(file);
         }
         Create();
-        AtomicFile.RemoveStale(ModelsDir);
-        AtomicFile.RemoveStale(Path);
+        return [.. AtomicFile.RemoveStale(ModelsDir), .. AtomicFile.RemoveStale(Path)];
     }
 
     /// <summary>The files a run of ours writes in this folder, as far as they exist.</summary>

@@ -32,11 +32,11 @@ public sealed record TrainConfig
     public int BatchSize { get; init; } = 20;
     /// <summary>"sgd" (the reference) or "adamw".</summary>
     public string Optimizer { get; init; } = "sgd";
-    public double Lr { get; init; } = 1e-3;
-    public double Momentum { get; init; } = 0.9;
-    public double WeightDecay { get; init; } = 5e-4;
+    public double Lr { get; init; } = ReferenceOptimizer.Lr;
+    public double Momentum { get; init; } = ReferenceOptimizer.Momentum;
+    public double WeightDecay { get; init; } = ReferenceOptimizer.WeightDecay;
     /// <summary>fc8 learns at this multiple of the lr (the reference: 10).</summary>
-    public double HeadLrMultiplier { get; init; } = 10;
+    public double HeadLrMultiplier { get; init; } = ReferenceOptimizer.HeadLrMultiplier;
     /// <summary>StepLR step in epochs; 0 keeps the lr constant.</summary>
     public int LrStep { get; init; } = 10;
     public double LrGamma { get; init; } = 0.1;
@@ -45,8 +45,8 @@ public sealed record TrainConfig
     /// <summary>Gradient norm clipping (mmaction2 uses 40); null: none.</summary>
     public double? ClipGradNorm { get; init; }
 
-    public int ClipLength { get; init; } = 16;
-    public int CropSize { get; init; } = 112;
+    public int ClipLength { get; init; } = C3dConfig.ReferenceClipLength;
+    public int CropSize { get; init; } = C3dConfig.ReferenceCropSize;
     /// <summary>Frame size crops are taken from; null: 171x128 scaled by crop/112.</summary>
     public int? ResizeWidth { get; init; }
     public int? ResizeHeight { get; init; }
@@ -110,8 +110,8 @@ public sealed record TrainConfig
         Check(LrGamma > 0, $"--lr-gamma must be positive, got {LrGamma}");
         Check(WarmupEpochs >= 0, $"--warmup-epochs must be at least 0, got {WarmupEpochs}");
         Check(ClipGradNorm is null or > 0, $"--clip-grad-norm must be positive, got {ClipGradNorm}");
-        Check(ClipLength >= 16, $"--clip-len must be at least 16 (C3D pools time four times), got {ClipLength}");
-        Check(CropSize >= 32, $"--crop-size must be at least 32, got {CropSize}");
+        Check(ClipLength >= C3dConfig.MinClipLength, $"--clip-len must be at least {C3dConfig.MinClipLength} (C3D pools time four times), got {ClipLength}");
+        Check(CropSize >= C3dConfig.MinCropSize, $"--crop-size must be at least {C3dConfig.MinCropSize}, got {CropSize}");
         Check(ResolvedResizeWidth >= CropSize && ResolvedResizeHeight >= CropSize,
             $"--crop-size {CropSize} does not fit frames of {ResolvedResizeWidth}x{ResolvedResizeHeight} (--resize)");
         Check(WidthMultiplier > 0 && WidthMultiplier <= 4, $"--width-mult must be in (0, 4], got {WidthMultiplier}");

@@ -1,5 +1,6 @@
 using C3dNet.Outputs;
 using System.Diagnostics;
+using C3dNet.Checkpoints;
 using C3dNet.Datasets;
 using C3dNet.Runtime;
 using TorchSharp;

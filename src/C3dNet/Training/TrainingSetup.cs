@@ -48,9 +48,7 @@ internal sealed class TrainingSetup : IDisposable
             if (requested.Resume is not null)
             {
                 (resumeFile, resumeRunDir) = RunFolder.ResolveResume(requested.Resume);
-                resume = C3dCheckpoint.Load(resumeFile);
-                if (resume.Kind == CheckpointKind.Pretrained)
-                    throw new CheckpointException(resumeFile, "holds Sports-1M pretrained weights, not a training checkpoint: start from it with --pretrained");
+                resume = CheckpointLoader.Load(resumeFile, CheckpointUse.Resume);
             }
             var config = (resume?.TrainConfig is { } saved ? requested.ContinuingFrom(saved) : requested).Validated();
             if (resume?.TrainConfig is not null && DifferingOptions(requested, config) is { Count: > 0 } differ)
@@ -62,11 +60,13 @@ internal sealed class TrainingSetup : IDisposable
                 WidthMultiplier = modelConfig.WidthMultiplier, ClipLength = modelConfig.ClipLength, CropSize = modelConfig.CropSize,
                 ResizeWidth = modelConfig.ResizeWidth, ResizeHeight = modelConfig.ResizeHeight, InputScale = modelConfig.InputScale,
             };
-            if (resume is not null) CheckClasses(resumeFile!, resume, data);
+            if (resume is not null) CheckpointLoader.ClassNamesForData(resume, resumeFile!, data.ClassNames, data.Root);
             if (resume is not null && resume.ModelConfigInferred && Math.Abs(requested.WidthMultiplier - modelConfig.WidthMultiplier) > 1e-9)
                 notices.Add($"{resumeFile}: width multiplier {modelConfig.WidthMultiplier} taken from the checkpoint's weights (--width-mult {requested.WidthMultiplier} ignored)");
 
             var train = new ClipDataset(SplitVideos(data, "train", notices, required: true), modelConfig);
+            foreach (var missing in data.ClassNames.Where(c => !train.Videos.Any(v => v.ClassName == c)))
+                notices.Add($"{data.SplitDirectory("train")}: class '{missing}' has no training video; the network cannot learn it");
             var val = OptionalSplit(data, "val", modelConfig, notices);
             var test = config.TestEvery > 0 ? OptionalSplit(data, "test", modelConfig, notices) : null;
             if (val is null) notices.Add($"{data.Root}: no val split: validation is skipped and best.pth.tar is not written");
@@ -78,7 +78,7 @@ internal sealed class TrainingSetup : IDisposable
             if (resume is not null) resume.LoadInto(model, resumeFile!);
             else if (config.Pretrained is not null)
             {
-                using var pre = C3dCheckpoint.Load(config.Pretrained);
+                using var pre = CheckpointLoader.Load(config.Pretrained, CheckpointUse.Backbone);
                 pre.LoadInto(model, config.Pretrained);
             }
             model.to(device);
@@ -97,7 +97,8 @@ internal sealed class TrainingSetup : IDisposable
             if (resume is not null && TrainingState.RngState(resume) is { } rng) random.set_rng_state(rng);
 
             var run = new RunFolder(config.RunDir ?? resumeRunDir ?? RunFolder.Next(config.RunsRoot));
-            run.Prepare(continuing: resumeRunDir is not null && FileIdentity.Same(resumeRunDir, run.Path), overwrite: requested.Overwrite);
+            foreach (var stale in run.Prepare(continuing: resumeRunDir is not null && FileIdentity.Same(resumeRunDir, run.Path), overwrite: requested.Overwrite))
+                notices.Add($"{stale}: removed a temporary file left by an interrupted write");
             var setup = new TrainingSetup
             {
                 Config = config with { RunDir = run.Path, Workers = config.ResolvedWorkers },
@@ -110,7 +111,7 @@ internal sealed class TrainingSetup : IDisposable
             };
             setup.Notices.AddRange(notices);
             setup.WriteConfig();
-            MetricsLog.KeepUpTo(run.MetricsFile, startEpoch);
+            MetricsLog.KeepUpTo(run.MetricsFile, startEpoch, setup.Notices);
             return setup;
         }
         finally
@@ -145,25 +146,6 @@ internal sealed class TrainingSetup : IDisposable
             ResizeWidth = w.CropSize == config.CropSize ? config.ResolvedResizeWidth : C3dConfig.FrameSizeFor(w.CropSize).Width,
             ResizeHeight = w.CropSize == config.CropSize ? config.ResolvedResizeHeight : C3dConfig.FrameSizeFor(w.CropSize).Height,
         }).Validated();
-    }
-
-    /// <summary>A checkpoint trained on other classes than the data has: refused before any training.</summary>
-    private static void CheckClasses(string file, C3dCheckpoint ckpt, FrameDataset data)
-    {
-        var have = data.ClassNames;
-        if (ckpt.ClassNames is { } names)
-        {
-            if (names.SequenceEqual(have, StringComparer.Ordinal)) return;
-            var missing = have.Except(names).Take(5).ToList();
-            var extra = names.Except(have).Take(5).ToList();
-            string detail = names.Count != have.Count ? $"{names.Count} classes in the checkpoint, {have.Count} in the data" : "same count, different names or order";
-            throw new CheckpointException(file,
-                $"was trained on other classes than {data.Root} has ({detail}" +
-                (missing.Count > 0 ? $"; only in the data: {string.Join(", ", missing)}" : "") +
-                (extra.Count > 0 ? $"; only in the checkpoint: {string.Join(", ", extra)}" : "") + ")");
-        }
-        if (ckpt.ModelConfig.NumClasses != have.Count)
-            throw new CheckpointException(file, $"has {ckpt.ModelConfig.NumClasses} output classes (fc8) but {data.Root} has {have.Count} classes");
     }
 
     private static IReadOnlyList<VideoEntry> SplitVideos(FrameDataset data, string split, List<string> notices, bool required)

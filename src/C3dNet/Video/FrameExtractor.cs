@@ -7,9 +7,9 @@ namespace C3dNet.Video;
 public sealed record FrameExtractionSettings
 {
     public int InitialStep { get; init; } = FrameStepRule.DefaultStep;
-    public int ClipLength { get; init; } = 16;
-    public int Width { get; init; } = 171;
-    public int Height { get; init; } = 128;
+    public int ClipLength { get; init; } = Models.C3dConfig.ReferenceClipLength;
+    public int Width { get; init; } = Models.C3dConfig.ReferenceFrameWidth;
+    public int Height { get; init; } = Models.C3dConfig.ReferenceFrameHeight;
     public int JpegQuality { get; init; } = 95;
     /// <summary>FFmpeg threads per video (0: FFmpeg's default). 1 is best when videos run in parallel.</summary>
     public int DecoderThreads { get; init; } = 1;

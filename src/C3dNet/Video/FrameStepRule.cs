@@ -10,9 +10,9 @@ public static class FrameStepRule
     public const int DefaultStep = 4;
 
     /// <summary>The step for a video of <paramref name="frameCount"/> frames.</summary>
-    public static int Choose(int frameCount, int initialStep = DefaultStep, int clipLength = 16)
+    public static int Choose(int frameCount, int initialStep = DefaultStep, int clipLength = Models.C3dConfig.ReferenceClipLength)
     {
-        if (initialStep < 1) throw new ArgumentOutOfRangeException(nameof(initialStep), $"frame step must be at least 1, got {initialStep}");
+        if (initialStep < 1) throw new ArgumentException($"frame step must be at least 1, got {initialStep}");
         int step = initialStep;
         while (step > 1 && frameCount / step <= clipLength) step--;
         return step;

@@ -72,7 +72,7 @@ public class FailurePolicyTests
         Assert.DoesNotContain("   at ", plain.Stderr);
         var verbose = CliRunner.Run([.. init, "--verbose"]);
         Assert.Equal(1, verbose.ExitCode);
-        Assert.Contains("System.IO.IOException", verbose.Stderr);
+        Assert.Contains("C3dNet.Runtime.OutputException", verbose.Stderr); // the output policy refuses a folder as --out
         Assert.Contains("   at ", verbose.Stderr);
         var fromEnvironment = CliRunner.RunWith(null, new Dictionary<string, string> { ["C3D_VERBOSE"] = "1" }, init);
         Assert.Contains("   at ", fromEnvironment.Stderr);

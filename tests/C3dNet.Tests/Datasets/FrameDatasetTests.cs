@@ -67,6 +67,18 @@ public class FrameDatasetTests
     }
 
     [Fact]
+    public void A_corrupt_manifest_is_an_error_naming_the_file_and_the_repair_not_a_silent_step_4()
+    {
+        using var dir = new TempDir();
+        MotionFrames.Write(dir.Path, new MotionFrames.Options { Classes = 2, TrainPerClass = 1, ValPerClass = 0, TestPerClass = 0, Frames = 2 });
+        File.WriteAllText(dir.File("manifest.json"), """{"options": {"frame_step": 2, "wid""");
+        var e = Assert.Throws<InvalidDataException>(() => FrameDataset.Open(dir.Path));
+        Assert.StartsWith($"{dir.File("manifest.json")}: is not valid JSON", e.Message);
+        Assert.Contains("re-run `c3d preprocess` with --overwrite", e.Message);
+        Assert.Contains("restore it", e.Message);
+    }
+
+    [Fact]
     public void Unusable_folders_are_reported_and_skipped_while_the_rest_loads()
     {
         using var dir = new TempDir();

@@ -105,7 +105,9 @@ public class MotionVideoGeneratorTests
     [Fact]
     public void Options_are_checked()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => MotionVideoGenerator.Generate(new GeneratorOptions { OutDir = "/tmp/x", Classes = 9 }));
+        // A plain ArgumentException: ArgumentOutOfRangeException would append .NET's "(Parameter 'count')" to the user's message.
+        var e = Assert.Throws<ArgumentException>(() => MotionVideoGenerator.Generate(new GeneratorOptions { OutDir = "/tmp/x", Classes = 9 }));
+        Assert.Equal("the generator has 8 classes; asked for 9", e.Message);
         Assert.Throws<ArgumentException>(() => MotionVideoGenerator.Generate(new GeneratorOptions { OutDir = "/tmp/x", Frames = 1 }));
         Assert.Equal("v_Grow_g03_c12.avi", MotionVideoGenerator.FileName("Grow", 3, 12));
         Assert.Equal(["MoveLeft", "MoveRight", "MoveUp", "MoveDown"], MotionClasses.First(4).Select(c => c.Name));

@@ -47,7 +47,7 @@ public class C3DTests
     public void Too_short_clips_are_refused_with_a_reason()
     {
         var e = Assert.Throws<ArgumentException>(() => new C3D(new C3dConfig { ClipLength = 8 }));
-        Assert.Contains("too small", e.Message);
+        Assert.Contains("clip length must be at least 16", e.Message);
     }
 
     [Fact]

@@ -13,6 +13,8 @@ internal static class Fixtures
     public static string ReferenceIo => Path_("ref_narrow_io.pth");
     public static string PretrainedNarrow => Path_("pretrained_narrow.pth");
     public static string LegacyFormat => Path_("legacy_format.pth");
+    /// <summary>torch.save of a bare tensor (make_error_fixtures.py).</summary>
+    public static string BareTensor => Path_("bare_tensor.pth");
 
     /// <summary>Tensors the reference PyTorch model saw and produced: input, logits, fc6, fc7.</summary>
     public static Dictionary<string, Tensor> ReferenceOutputs()

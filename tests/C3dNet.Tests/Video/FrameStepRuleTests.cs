@@ -45,6 +45,6 @@ public class FrameStepRuleTests
         Assert.Equal(8, FrameStepRule.Choose(1000, initialStep: 8));
         Assert.Equal(2, FrameStepRule.Choose(40, initialStep: 8, clipLength: 16)); // 40 // 3 = 13 <= 16, 40 // 2 = 20
         Assert.Equal(1, FrameStepRule.Choose(40, initialStep: 4, clipLength: 32));
-        Assert.Throws<ArgumentOutOfRangeException>(() => FrameStepRule.Choose(100, initialStep: 0));
+        Assert.Equal("frame step must be at least 1, got 0", Assert.Throws<ArgumentException>(() => FrameStepRule.Choose(100, initialStep: 0)).Message);
     }
 }

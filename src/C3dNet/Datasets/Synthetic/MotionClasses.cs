@@ -29,7 +29,7 @@ public static class MotionClasses
     public static IReadOnlyList<MotionClass> First(int count)
     {
         if (count < 1 || count > All.Count)
-            throw new ArgumentOutOfRangeException(nameof(count), $"the generator has {All.Count} classes; asked for {count}");
+            throw new ArgumentException($"the generator has {All.Count} classes; asked for {count}");
         return All.Take(count).ToList();
     }
 }
