@@ -13,6 +13,7 @@ var root = new RootCommand("c3d: video action recognition with C3D (3D ConvNets)
     InitCommand.Create(),
     InfoCommand.Create(),
     BenchCommand.Create(),
+    ShardInfoCommand.Create(),
 };
 // Ctrl-C / SIGTERM cancel the command's token; commands stop between units of work and clean up.
 // System.CommandLine 2.0.0 only hooks the signals when a termination timeout is set.
