@@ -157,6 +157,38 @@ expect_refused() {
 expect_refused stepped-no-count 0-4:2 auto "the Slurm array 0-4:2 is stepped"
 expect_refused list 1,3,7 auto "not one evenly stepped range"
 
+# The deploy/ job scripts, with a stand-in for c3d (C3D=...) that resolves the --shard it is given with the real
+# `c3d shard-info` and exits 2 ("done, some inputs bad"), which the scripts must count as a finished shard.
+echo "slurm: deploy/slurm/*.sbatch with a stand-in c3d"
+cat > "$tmp/c3d-stub" <<STUB
+#!/usr/bin/env bash
+set -euo pipefail
+args=("\$@"); shard=""
+for ((k = 0; k < \${#args[@]}; k++)); do [ "\${args[k]}" = --shard ] && shard="\${args[k+1]}"; done
+echo "\$*" > "$tmp/out/\$SLURM_JOB_NAME-\${SLURM_ARRAY_TASK_ID:-none}.args"
+if [ -n "\$shard" ]; then "$c3d" shard-info --shard "\$shard" --inputs 10 > "$tmp/out/\$SLURM_JOB_NAME-\$SLURM_ARRAY_TASK_ID.json"; exit 2; fi
+STUB
+chmod +x "$tmp/c3d-stub"
+export C3D="$tmp/c3d-stub"
+sbatch_wait pre 1-3 "$root/deploy/slurm/preprocess.sbatch" /videos /frames --split group && check_shards pre 3
+grep -qx -- "preprocess --videos /videos --out /frames --shard auto --split group" "$tmp/out/pre-1.args"
+sbatch_wait feat 1-3 "$root/deploy/slurm/features.sbatch" /features '/videos/*/*.avi' --layer fc7 && check_shards feat 3
+grep -qx -- "features /videos/\*/\*.avi --layer fc7 --out /features --shard auto" "$tmp/out/feat-2.args"
+# A resubmit of shards 2 and 3 of 3 names them; then the merge runs after the array (afterok) as deploy/slurm/merge.sbatch says.
+jobid=$(SHARDS=3 sbatch --parsable --job-name=again --array=2,3 --ntasks=1 --chdir="$root" --output="$tmp/out/again-%a.log" \
+        "$root/deploy/slurm/preprocess.sbatch" /videos /frames)
+timeout "$timeout_s" sbatch --wait --quiet --job-name=merge --dependency="afterok:$jobid" --chdir="$root" --output="$tmp/out/merge.log" \
+        "$root/deploy/slurm/merge.sbatch" /frames
+/usr/bin/env python3 - "$tmp/out" <<'PY'
+import json, os, sys
+folder = sys.argv[1]
+got = {t: json.load(open(os.path.join(folder, f"again-{t}.json")))["shard"] for t in (2, 3)}
+assert got == {2: 2, 3: 3}, f"resubmitted tasks resolved to {got}"
+assert open(os.path.join(folder, "merge-none.args")).read().strip() == "merge --out /frames"
+print("  again: --array=2,3 with SHARDS=3 -> shards 2/3 and 3/3; merge.sbatch ran after it (afterok): c3d merge --out /frames")
+PY
+unset C3D
+
 if [ $# -gt 0 ]; then
   job="$1"; shift
   echo "slurm: $job as a job array (${TEST_ARRAY:-1-3})"
