@@ -76,7 +76,7 @@ public sealed record SchedulerShard(ShardSpec Shard, string Origin)
             throw Problem(asked, $"the Slurm array has {tasks} tasks between {min} and {max} that are not one evenly stepped range (a list such as 1,3,7), so task {id}'s shard cannot be derived; " +
                                  "write the shard explicitly: --shard $SLURM_ARRAY_TASK_ID/N with --array listing shard numbers 1..N");
         if (count is null)
-            throw Problem(asked, $"the Slurm array {range} is stepped, so it is ambiguous whether its {tasks} tasks are all the shards or every {step}th shard of a larger job; " +
+            throw Problem(asked, $"the Slurm array {range} is stepped, so it is ambiguous whether its {tasks} tasks are all the shards or one in every {step} shards of a larger job; " +
                                  $"write --shard auto/{tasks} for the first, or the shard explicitly for the second");
         if ((id - min) % step != 0)
             throw Problem(asked, $"{SlurmTaskId}={id} is not on the array's step ({range})");
