@@ -17,9 +17,10 @@ public sealed class ShardMergeException(string message, IReadOnlyList<ShardSpec>
 public static class ShardMerge
 {
     /// <summary>The N shard manifests of <paramref name="job"/> in <c>OUT/shards</c>, in shard order, all finished.</summary>
+    /// <param name="job">The verb whose shards to merge, or null for whichever job the shards are of (they must all be of one).</param>
     /// <exception cref="ShardMergeException">None found, shards of more than one count, missing or unfinished shards, or shards that disagree.</exception>
     /// <exception cref="InvalidDataException">A shard manifest that cannot be read.</exception>
-    public static IReadOnlyList<ShardManifest> LoadFinished(string outputRoot, string job)
+    public static IReadOnlyList<ShardManifest> LoadFinished(string outputRoot, string? job = null)
     {
         string folder = ShardFiles.Folder(outputRoot);
         var found = ShardFiles.FindManifests(outputRoot);
@@ -33,6 +34,7 @@ public static class ShardMerge
 
         int n = found[0].Shard.Count;
         var manifests = found.Select(f => (f.Path, Manifest: ShardManifest.Load(f.Path))).ToList();
+        job ??= manifests[0].Manifest.Job;
         foreach (var ((path, m), named) in manifests.Zip(found.Select(f => f.Shard)))
         {
             if (m.Spec != named)

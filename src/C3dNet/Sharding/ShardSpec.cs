@@ -68,9 +68,9 @@ public readonly record struct ShardSpec
     private static int ParseNumber(string text, string part, string what)
     {
         if (part.Length == 0) throw Invalid(text, $"{what} is missing");
-        // Digits only (an optional leading '-' to name negative numbers as such): no '+', spaces, hex or thousands separators.
-        bool digits = part.TrimStart('-').Length > 0 && part.TrimStart('-').All(char.IsAsciiDigit) && part.LastIndexOf('-') <= 0;
-        if (!digits) throw Invalid(text, $"{what} '{part}' is not a whole number");
+        // Digits only, with an optional leading '-' so that negative numbers are named as such: no '+', spaces or separators.
+        string digits = part.StartsWith('-') ? part[1..] : part;
+        if (digits.Length == 0 || !digits.All(char.IsAsciiDigit)) throw Invalid(text, $"{what} '{part}' is not a whole number");
         if (!int.TryParse(part, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value))
             throw Invalid(text, $"{what} '{part}' is too large");
         return value;

@@ -116,6 +116,10 @@ public class ShardMergeTests
 
         ShardManifest.Begin("other-job", new ShardSpec(2, 2), Inputs, "{\"step\":4}").Completed().Save(dir.Path);
         Assert.Contains("is a shard of 'other-job', not of 'test-job'", Assert.Throws<ShardMergeException>(() => Merge(dir.Path)).Message);
+        // Without a job named, the shards must still all be of one.
+        Assert.Contains("is a shard of 'other-job', not of 'test-job'", Assert.Throws<ShardMergeException>(() => ShardMerge.LoadFinished(dir.Path)).Message);
+        RunShard(dir.Path, new ShardSpec(2, 2));
+        Assert.Equal(Job, ShardMerge.LoadFinished(dir.Path)[1].Job);
     }
 
     [Fact]

@@ -31,6 +31,8 @@ public class ShardSpecTests
     [InlineData("1.5/4", "the shard number I '1.5' is not a whole number")]
     [InlineData("+1/4", "the shard number I '+1' is not a whole number")]
     [InlineData("1-/4", "the shard number I '1-' is not a whole number")]
+    [InlineData("-/4", "the shard number I '-' is not a whole number")]
+    [InlineData("1 /4", "the shard number I '1 ' is not a whole number")]
     [InlineData("1/", "the shard count N is missing")]
     [InlineData("/4", "the shard number I is missing")]
     [InlineData("3", "it has no '/'")]
