@@ -13,6 +13,7 @@ var root = new RootCommand("c3d: video action recognition with C3D (3D ConvNets)
     InitCommand.Create(),
     InfoCommand.Create(),
     BenchCommand.Create(),
+    ShardInfoCommand.Create(),
 };
 root.Options.Add(CommandRunner.Verbose);
 // Ctrl-C and SIGTERM are handled by CommandRunner's InterruptSignal alone: System.CommandLine's own handling is off.

@@ -74,7 +74,7 @@ public class FailurePolicyTests
         Assert.Equal(1, verbose.ExitCode);
         Assert.Contains("C3dNet.Runtime.OutputException", verbose.Stderr); // the output policy refuses a folder as --out
         Assert.Contains("   at ", verbose.Stderr);
-        var fromEnvironment = CliRunner.RunWith(null, new Dictionary<string, string> { ["C3D_VERBOSE"] = "1" }, init);
+        var fromEnvironment = CliRunner.RunWith(null, new Dictionary<string, string?> { ["C3D_VERBOSE"] = "1" }, init);
         Assert.Contains("   at ", fromEnvironment.Stderr);
     }
 
