@@ -10,7 +10,14 @@ namespace C3dNet.Models;
 /// the convolution of each of its four layers. The three torchvision offers are <see cref="R3d18"/>,
 /// <see cref="Mc3_18"/> and <see cref="R2Plus1d18"/>.
 /// </summary>
-public sealed record VideoResNetArchitecture(string Name, VideoStem Stem, IReadOnlyList<VideoConv> LayerConvs);
+public sealed record VideoResNetArchitecture(string Name, VideoStem Stem, IReadOnlyList<VideoConv> LayerConvs)
+{
+    /// <summary>The three torchvision offers, in its order.</summary>
+    public static IReadOnlyList<VideoResNetArchitecture> All => [R3d18.Architecture, Mc3_18.Architecture, R2Plus1d18.Architecture];
+
+    /// <summary>The architecture with torchvision's function name <paramref name="name"/>, or null.</summary>
+    public static VideoResNetArchitecture? Find(string name) => All.FirstOrDefault(a => a.Name == name);
+}
 
 /// <summary>
 /// torchvision's <c>VideoResNet</c> with BasicBlocks, two per layer: stem, layer1 … layer4 (64, 128, 256, 512

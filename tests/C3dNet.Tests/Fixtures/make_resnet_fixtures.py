@@ -12,7 +12,9 @@ Outputs (next to this script):
                          the weights' transforms) makes of them, (3, 2, 112, 112).
   resnet_<arch>_io.pth   per architecture, 5 classes: 'input' (2,3,8,32,32); after loading the pattern weights
                          strictly, one training-mode forward: 'train_logits' and every BN buffer after it
-                         ('<key>' for running_mean / running_var / num_batches_tracked); then in eval mode
+                         ('<key>' for running_mean / running_var / num_batches_tracked) and the cross-entropy of its
+                         logits for targets [1, 3] 'train_loss'; the same forward in float64 and that loss's
+                         gradients of some weights ('train_logits64', 'grad64.<key>'); then in eval mode
                          (with those running statistics): 'eval_logits' and 'eval_features' (the pooled 512-d
                          vector before fc).
 Why a pattern and not random weights in a file: the full-width models hold 31-33 million parameters (~130 MB per
@@ -35,6 +37,15 @@ from torchvision.transforms._presets import VideoClassification
 here = os.path.dirname(os.path.abspath(__file__))
 ARCHS = ['r3d_18', 'mc3_18', 'r2plus1d_18']
 M = 2 ** 31 - 1
+
+
+# Gradients (float64) compared after the training forward's cross-entropy (targets [1, 3]): early, middle and late
+# weights (small ones, to keep the files small).
+GRAD_KEYS = {
+    'r3d_18': ['stem.0.weight', 'layer2.0.downsample.1.weight', 'layer4.0.downsample.0.weight', 'layer4.1.conv2.1.weight', 'fc.weight', 'fc.bias'],
+    'mc3_18': ['stem.0.weight', 'layer2.0.downsample.0.weight', 'layer4.1.conv1.1.bias', 'fc.weight'],
+    'r2plus1d_18': ['stem.0.weight', 'stem.4.bias', 'layer3.0.conv1.0.1.weight', 'layer4.1.conv2.0.1.weight', 'layer4.0.downsample.0.weight', 'fc.weight'],
+}
 
 
 def pattern(n, seed, low, high):
@@ -88,7 +99,20 @@ for arch in ARCHS:
     out = {'input': x}
     small.train()
     with torch.no_grad():
-        out['train_logits'] = small(x)
+        logits = small(x)
+    out['train_logits'] = logits
+    out['train_loss'] = torch.nn.functional.cross_entropy(logits, torch.tensor([1, 3]))
+    # The same forward and gradients in float64: training-mode BN over few values per channel (8 in layer4 here)
+    # makes float32 gradients inexact by up to ~1e-3 of their largest value in torch itself; float64 shows whether
+    # ours compute the same function.
+    exact = getattr(video, arch)(num_classes=5)
+    exact.load_state_dict(weights, strict=True)
+    exact.double().train()
+    logits64 = exact(x.double())
+    torch.nn.functional.cross_entropy(logits64, torch.tensor([1, 3])).backward()
+    out['train_logits64'] = logits64.detach()
+    for k in GRAD_KEYS[arch]:
+        out['grad64.' + k] = exact.get_parameter(k).grad.clone()
     for k, v in small.state_dict().items():
         if 'running_' in k or k.endswith('num_batches_tracked'):
             out[k] = v.clone()

@@ -16,13 +16,8 @@ internal static class ResNetFixtures
     public static JsonElement Layouts => layouts.Value;
     public static JsonElement Arch(string name) => Layouts.GetProperty("archs").GetProperty(name);
 
-    public static VideoResNetArchitecture Architecture(string name) => name switch
-    {
-        "r3d_18" => R3d18.Architecture,
-        "mc3_18" => Mc3_18.Architecture,
-        "r2plus1d_18" => R2Plus1d18.Architecture,
-        _ => throw new ArgumentException(name),
-    };
+    public static VideoResNetArchitecture Architecture(string name) =>
+        VideoResNetArchitecture.Find(name) ?? throw new ArgumentException($"no architecture {name}");
 
     /// <summary>input, train_logits, BN buffers after the training forward, eval_logits, eval_features.</summary>
     public static Dictionary<string, Tensor> Io(string arch)
