@@ -42,9 +42,10 @@ public sealed record ModelInput
     /// <summary>
     /// What torchvision's Kinetics-400 video weights (r3d_18, mc3_18, r2plus1d_18) were trained and evaluated with:
     /// 16 frames at 15 fps, resized to 128x171 (height x width), centre crop 112, RGB, /255, then its mean and std
-    /// (torchvision's <c>VideoClassification</c> preset and the weights' docs).
+    /// (torchvision's <c>VideoClassification</c> preset and the weights' docs). A new instance each time: the arrays
+    /// are mutable.
     /// </summary>
-    public static ModelInput Kinetics400 { get; } = new()
+    public static ModelInput Kinetics400 => new()
     {
         ChannelOrder = "RGB",
         ValueScale = 255f,

@@ -24,5 +24,5 @@ public sealed record TemporalSampling
         return this;
     }
 
-    public override string ToString() => FrameStep is int k ? $"every {k}. frame" : $"{FramesPerSecond:0.###} fps";
+    public override string ToString() => FrameStep is int k ? $"frame step {k}" : $"{FramesPerSecond:0.###} fps";
 }
