@@ -1,0 +1,121 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace C3dNet.Models;
+
+/// <summary>
+/// What distinguishes one 18-layer video ResNet from another: its name (torchvision's function name), its stem and
+/// the convolution of each of its four layers. The three torchvision offers are <see cref="R3d18"/>,
+/// <see cref="Mc3_18"/> and <see cref="R2Plus1d18"/>.
+/// </summary>
+public sealed record VideoResNetArchitecture(string Name, VideoStem Stem, IReadOnlyList<VideoConv> LayerConvs)
+{
+    /// <summary>The three torchvision offers, in its order.</summary>
+    public static IReadOnlyList<VideoResNetArchitecture> All => [R3d18.Architecture, Mc3_18.Architecture, R2Plus1d18.Architecture];
+
+    /// <summary>The architecture with torchvision's function name <paramref name="name"/>, or null.</summary>
+    public static VideoResNetArchitecture? Find(string name) => All.FirstOrDefault(a => a.Name == name);
+}
+
+/// <summary>
+/// torchvision's <c>VideoResNet</c> with BasicBlocks, two per layer: stem, layer1 … layer4 (64, 128, 256, 512
+/// channels; layers 2-4 halve time and space), adaptive average pool to 1x1x1, <c>fc</c>. Field and child names are
+/// torchvision's, so the state_dict keys (<c>stem.0.weight</c>, <c>layer1.0.conv1.1.running_mean</c>,
+/// <c>layer2.0.downsample.0.weight</c>, <c>fc.weight</c>, … with <c>num_batches_tracked</c>) and shapes are its own
+/// and a torchvision state_dict loads strictly. BatchNorm3d is PyTorch's (eps 1e-5, momentum 0.1, running statistics).
+/// Input (N, 3, T, H, W) as <see cref="ModelInput"/> describes; torchvision's Kinetics-400 weights want
+/// <see cref="ModelInput.Kinetics400"/>.
+/// </summary>
+public sealed class VideoResNet : Module<Tensor, Tensor>
+{
+    /// <summary>torchvision's feature width before fc (512 x BasicBlock's expansion 1).</summary>
+    public const int FeatureSize = 512;
+    /// <summary>torchvision's default class count (Kinetics-400).</summary>
+    public const int DefaultClasses = 400;
+
+    private readonly Module<Tensor, Tensor> stem, layer1, layer2, layer3, layer4;
+    private readonly AdaptiveAvgPool3d avgpool;
+    private readonly Linear fc;
+
+    public VideoResNetArchitecture Architecture { get; }
+    public int NumClasses { get; }
+
+    public VideoResNet(VideoResNetArchitecture architecture, int numClasses = DefaultClasses) : base(architecture.Name)
+    {
+        if (numClasses < 1) throw new ArgumentException($"number of classes must be at least 1, got {numClasses}");
+        if (architecture.LayerConvs.Count != 4) throw new ArgumentException($"{architecture.Name}: a video ResNet has 4 layers, got {architecture.LayerConvs.Count} convolutions");
+        Architecture = architecture;
+        NumClasses = numClasses;
+        long inPlanes = 64;
+        Module<Tensor, Tensor> Layer(VideoConv kind, long planes, long stride)
+        {
+            // torchvision's _make_layer: a 1x1x1 conv + BN shortcut where the first block changes stride or width.
+            Module<Tensor, Tensor>? downsample = stride != 1 || inPlanes != planes
+                ? Sequential(Conv3d(inPlanes, planes, kernel_size: (1, 1, 1), stride: VideoResNetBlocks.DownsampleStride(kind, stride), bias: false), BatchNorm3d(planes))
+                : null;
+            var first = new BasicBlock(kind, inPlanes, planes, stride, downsample);
+            inPlanes = planes;
+            return Sequential(first, new BasicBlock(kind, planes, planes, 1, null));
+        }
+        stem = VideoResNetBlocks.Stem(architecture.Stem);
+        layer1 = Layer(architecture.LayerConvs[0], 64, 1);
+        layer2 = Layer(architecture.LayerConvs[1], 128, 2);
+        layer3 = Layer(architecture.LayerConvs[2], 256, 2);
+        layer4 = Layer(architecture.LayerConvs[3], 512, 2);
+        avgpool = AdaptiveAvgPool3d((1, 1, 1));
+        fc = Linear(FeatureSize, numClasses);
+        RegisterComponents();
+        InitWeights();
+    }
+
+    /// <summary>VideoResNet.__init__'s initialisation: kaiming_normal_ (fan_out, relu) convs, BN 1 and 0, fc normal(0, 0.01) and 0.</summary>
+    private void InitWeights()
+    {
+        using var _ = no_grad();
+        foreach (var module in modules())
+        {
+            switch (module)
+            {
+                case Conv3d conv:
+                    init.kaiming_normal_(conv.weight!, mode: init.FanInOut.FanOut, nonlinearity: init.NonlinearityType.ReLU);
+                    if (conv.bias is not null) init.zeros_(conv.bias);
+                    break;
+                case BatchNorm3d bn:
+                    init.ones_(bn.weight!);
+                    init.zeros_(bn.bias!);
+                    break;
+                case Linear linear:
+                    init.normal_(linear.weight!, 0, 0.01);
+                    init.zeros_(linear.bias!);
+                    break;
+            }
+        }
+    }
+
+    // Submodules are invoked with call() (not forward()) so that forward hooks run, as in C3D.
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        return fc.call(Pooled(x)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The pooled 512-d vector per clip before fc, (N, 512).</summary>
+    public Tensor Features(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        return Pooled(x).MoveToOuterDisposeScope();
+    }
+
+    private Tensor Pooled(Tensor x)
+    {
+        if (x.dim() != 5 || x.shape[1] != 3)
+            throw new ArgumentException($"{Architecture.Name} expects input (N, 3, T, H, W); got ({string.Join(", ", x.shape)})");
+        x = stem.call(x);
+        x = layer4.call(layer3.call(layer2.call(layer1.call(x))));
+        return avgpool.call(x).flatten(1);
+    }
+
+    public long ParameterCount() => parameters().Sum(p => p.numel());
+}
