@@ -1,6 +1,7 @@
 using System.CommandLine;
 using C3dNet.Cli.Ui;
 using C3dNet.Demo;
+using C3dNet.Outputs;
 using C3dNet.Runtime;
 using Spectre.Console;
 
@@ -11,13 +12,14 @@ internal static class DemoCommand
 {
     public static Command Create()
     {
-        var workDir = new Option<string>("--work-dir") { Description = "Folder for everything the demo makes (started afresh)", DefaultValueFactory = _ => "demo-out" };
+        var workDir = new Option<string>("--work-dir") { Description = "Folder for everything the demo makes (a folder an earlier demo made is started afresh; any other non-empty folder needs --overwrite)", DefaultValueFactory = _ => "demo-out" };
         var quick = new Option<bool>("--quick") { Description = "A reduced run for CI (2 classes, 14 epochs; about 30 s after the build)" };
         var seed = new Option<long>("--seed") { Description = "Seed for data, splits, initialisation and clips: the same seed gives the same numbers", DefaultValueFactory = _ => 42 };
-        var command = new Command("demo", "Generate motion videos, preprocess, train a narrow C3D, evaluate, predict, and write a report") { workDir, quick, seed };
+        var overwrite = new Option<bool>(OutputPolicy.OverwriteOption) { Description = "Use a non-empty --work-dir that no earlier demo made: the demo's own entries there (videos, frames, run, outputs, report.md, report.json) are replaced, other files kept" };
+        var command = new Command("demo", "Generate motion videos, preprocess, train a narrow C3D, evaluate, predict, and write a report") { workDir, quick, seed, overwrite };
         command.SetAction(parse => CommandRunner.RunAsync(parse, cancel =>
         {
-            var options = new DemoOptions { WorkDir = parse.GetValue(workDir)!, Quick = parse.GetValue(quick), Seed = parse.GetValue(seed) };
+            var options = new DemoOptions { WorkDir = parse.GetValue(workDir)!, Quick = parse.GetValue(quick), Seed = parse.GetValue(seed), Overwrite = parse.GetValue(overwrite) };
             var report = ConsoleUi.WithStatus("demo", show: true, status =>
                 DemoRunner.Run(options, new SyncProgress<DemoProgress>(p =>
                 {

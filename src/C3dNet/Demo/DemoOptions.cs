@@ -10,6 +10,8 @@ public sealed record DemoOptions
     public required string WorkDir { get; init; }
     public long Seed { get; init; } = 42;
     public bool Quick { get; init; }
+    /// <summary>Let the demo replace its own entries in a non-empty work folder that no earlier demo made.</summary>
+    public bool Overwrite { get; init; }
 
     /// <summary>The first N generator classes: MoveLeft, MoveRight, MoveUp, MoveDown, Grow, Shrink.</summary>
     public int Classes => Quick ? 2 : 6;

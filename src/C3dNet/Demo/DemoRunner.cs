@@ -5,6 +5,7 @@ using C3dNet.Datasets;
 using C3dNet.Datasets.Synthetic;
 using C3dNet.Evaluation;
 using C3dNet.Inference;
+using C3dNet.Outputs;
 using C3dNet.Runtime;
 using C3dNet.Training;
 using C3dNet.Video;
@@ -16,8 +17,8 @@ namespace C3dNet.Demo;
 /// <summary>
 /// The whole chain on a generated motion dataset: generate videos, preprocess with a group split,
 /// train a narrow C3D from scratch, evaluate at video level on the test split, predict on the
-/// held-out videos, write one annotated video and a report. Starts afresh in its work folder, so
-/// the same seed gives the same numbers.
+/// held-out videos, write one annotated video and a report. Starts afresh in its work folder (replacing
+/// only what an earlier demo made: <see cref="DemoWorkFolder"/>), so the same seed gives the same numbers.
 /// </summary>
 public static class DemoRunner
 {
@@ -27,8 +28,7 @@ public static class DemoRunner
         string work = Path.GetFullPath(o.WorkDir);
         string videos = Path.Combine(work, "videos"), frames = Path.Combine(work, "frames"),
                runDir = Path.Combine(work, "run"), outputs = Path.Combine(work, "outputs");
-        foreach (var dir in new[] { videos, frames, runDir, outputs })
-            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        DemoWorkFolder.Prepare(work, o.Overwrite);
         Directory.CreateDirectory(outputs);
 
         progress?.Report(new("generate", $"{o.Classes} motion classes x {o.VideosPerClass} videos of {o.Frames} frames"));
@@ -81,8 +81,8 @@ public static class DemoRunner
                 ["report_md"] = Path.Combine(work, "report.md"), ["report_json"] = Path.Combine(work, "report.json"),
             },
         };
-        File.WriteAllText(report.Paths["report_json"], JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
-        File.WriteAllText(report.Paths["report_md"], DemoMarkdown.Render(report, eval));
+        AtomicFile.Write(report.Paths["report_json"], temp => File.WriteAllText(temp, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true })));
+        AtomicFile.Write(report.Paths["report_md"], temp => File.WriteAllText(temp, DemoMarkdown.Render(report, eval)));
         return report;
     }
 
