@@ -1,0 +1,74 @@
+using System.Text.Json.Nodes;
+using C3dNet.Inference;
+using C3dNet.LinearProbe;
+using C3dNet.Tests.Support;
+using static TorchSharp.torch;
+
+namespace C3dNet.Tests.LinearProbe;
+
+/// <summary>
+/// c3d linear's classifiers against scikit-learn 1.2 on the same features (Fixtures/linear/, made by
+/// Fixtures/make_linear_fixtures.py): 6 classes, 60 training and 30 test videos, 96-dim L2-normalised vectors.
+/// </summary>
+public class SklearnParityTests
+{
+    private static readonly JsonNode Expected = JsonNode.Parse(File.ReadAllText(Fixtures.Path_("linear/expected.json")))!;
+
+    private static Tensor Load(string name)
+    {
+        var (data, shape) = NpyFile.ReadFloat32(Fixtures.Path_($"linear/{name}"));
+        return tensor(data, [shape[0], shape[1]]).to_type(ScalarType.Float64);
+    }
+
+    private static int[] Ints(string key) => Expected[key]!.AsArray().Select(v => v!.GetValue<int>()).ToArray();
+
+    public static TheoryData<string, int> Fits() => new() { { "logistic", 0 }, { "logistic", 1 }, { "logistic", 2 }, { "logistic", 3 }, { "svm", 0 }, { "svm", 1 }, { "svm", 2 }, { "svm", 3 } };
+
+    [Theory]
+    [MemberData(nameof(Fits))]
+    public void Same_C_gives_sklearns_coefficients_predictions_and_accuracy(string model, int fit)
+    {
+        var expected = Expected["models"]![model]!["fits"]![fit]!;
+        double c = expected["c"]!.GetValue<double>();
+        using var xTrain = Load("x_train.npy");
+        using var xTest = Load("x_test.npy");
+        int[] yTrain = Ints("y_train"), yTest = Ints("y_test");
+
+        var classifier = LinearClassifier.Fit(LinearModelKinds.Parse(model), xTrain, yTrain, c);
+        Assert.True(classifier.Stats.Converged, $"{classifier.Stats}");
+
+        var predicted = classifier.Predict(xTest);
+        var sklearn = expected["test_predictions"]!.AsArray().Select(v => v!.GetValue<int>()).ToArray();
+        int agree = predicted.Zip(sklearn).Count(p => p.First == p.Second);
+        Assert.True(agree >= 0.99 * yTest.Length, $"C={c}: {agree} of {yTest.Length} test predictions agree with sklearn");
+        int correct = predicted.Zip(yTest).Count(p => p.First == p.Second);
+        Assert.InRange(correct, Math.Round(expected["test_accuracy"]!.GetValue<double>() * yTest.Length) - 1, Math.Round(expected["test_accuracy"]!.GetValue<double>() * yTest.Length) + 1);
+        // sklearn's default tolerances stop earlier; its predictions are the same on these videos.
+        var loose = expected["default_predictions"]!.AsArray().Select(v => v!.GetValue<int>()).ToArray();
+        Assert.True(predicted.Zip(loose).Count(p => p.First == p.Second) >= 0.99 * yTest.Length);
+
+        // Both objectives are strictly convex: the optimum is one point, both solvers reach it to ~1e-7 of the largest coefficient.
+        var coef = expected["coef"]!.AsArray().SelectMany(r => r!.AsArray().Select(v => v!.GetValue<double>())).ToArray();
+        var intercept = expected["intercept"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
+        double scale = coef.Max(Math.Abs);
+        double worst = coef.Zip(classifier.Weight).Max(p => Math.Abs(p.First - p.Second)) / scale;
+        double worstBias = intercept.Zip(classifier.Bias).Max(p => Math.Abs(p.First - p.Second)) / scale;
+        Assert.True(worst < 1e-6 && worstBias < 1e-6, $"C={c}: largest coefficient difference {worst:G3}, intercept {worstBias:G3} (relative to {scale:G3})");
+    }
+
+    [Theory]
+    [InlineData("logistic")]
+    [InlineData("svm")]
+    public void Cross_validation_on_sklearns_folds_scores_every_C_as_its_grid_search_and_chooses_the_same(string model)
+    {
+        var expected = Expected["models"]![model]!;
+        var grid = Expected["grid"]!.AsArray().Select(v => v!.GetValue<double>()).ToList();
+        using var xTrain = Load("x_train.npy");
+        var cv = CrossValidation.ChooseC(LinearModelKinds.Parse(model), xTrain, Ints("y_train"), Ints("folds"), grid);
+        var sklearnMeans = expected["cv_mean_accuracy"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
+        Assert.Equal(sklearnMeans.Length, cv.MeanAccuracy.Count);
+        for (int i = 0; i < grid.Count; i++) Assert.Equal(sklearnMeans[i], cv.MeanAccuracy[i], 9);
+        Assert.Equal(expected["cv_best_c"]!.GetValue<double>(), cv.BestC);
+        Assert.Equal(5, cv.Folds);
+    }
+}
