@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using C3dNet.Cli.Ui;
 using C3dNet.Evaluation;
 using C3dNet.LinearProbe;
+using C3dNet.Outputs;
 using C3dNet.Runtime;
 
 namespace C3dNet.Cli.Commands;
@@ -41,19 +42,20 @@ internal static class LinearCommand
         var outFile = new Option<string>("--out") { Description = "The classifier file (PyTorch format: weight, bias, class_names, layer, normalisation, model, c)", Required = true };
         var reportDir = new Option<string?>("--report-dir") { Description = "Folder for report.json, confusion.csv, confusion.png (default: <out without extension>-test next to --out)" };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON instead of tables" };
-        var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing --out and report files" };
+        var overwrite = new Option<bool>(OutputPolicy.OverwriteOption) { Description = "Replace an existing --out and report files" };
         var command = new Command("linear", "Train a linear classifier (SVM or logistic) on per-video C3D features, C by cross-validation, and report the test split")
         {
             features, data, splitDir, splitIndex, labels, model, c, grid, folds, seed, outFile, reportDir, json, overwrite,
         };
-        command.SetAction((parse, cancel) => Task.Run(() => CommandRunner.Run(() => Execute(new Args(
+        command.SetAction(parse => CommandRunner.Run(parse, cancel => Execute(new Args(
             new LinearOptions
             {
                 Features = parse.GetValue(features) ?? [], Data = parse.GetValue(data), SplitDir = parse.GetValue(splitDir), SplitIndex = parse.GetValue(splitIndex),
                 Labels = parse.GetValue(labels), Model = LinearModelKinds.Parse(parse.GetValue(model)!), C = parse.GetValue(c),
                 Grid = ParseGrid(parse.GetValue(grid)!), Folds = parse.GetValue(folds), Seed = parse.GetValue(seed),
             },
-            parse.GetValue(outFile)!, parse.GetValue(reportDir), parse.GetValue(json), parse.GetValue(overwrite)), cancel))));
+            parse.GetValue(outFile)!, parse.GetValue(reportDir), parse.GetValue(json), parse.GetValue(overwrite)), cancel),
+            stopping: "stopping the classifier (nothing is written)"));
         return command;
     }
 
@@ -68,26 +70,17 @@ internal static class LinearCommand
         if (a.Json) ConsoleUi.MessagesToStderr();
         a.Options.Validate();
         string reportDir = a.ReportDir ?? DefaultReportDir(a.Out);
-        try
-        {
-            // Refuse before the work, not after it.
-            var existing = new[] { a.Out }.Concat(ReportFiles.Select(f => Path.Combine(reportDir, f))).Where(Path.Exists).ToList();
-            if (Directory.Exists(a.Out)) throw new OutputException(a.Out, "is a folder; --out names the classifier file");
-            if (existing.Count > 0 && !a.Overwrite)
-                throw new OutputException(existing[0], $"exists{(existing.Count > 1 ? $" (and {existing.Count - 1} more output files)" : "")}: add --overwrite to replace, or choose another --out/--report-dir");
+        // Refused before the work, not after it: a folder as --out, an existing output without --overwrite, an input as output.
+        OutputPolicy.CheckFile(a.Out, a.Overwrite, a.Options.Features);
+        OutputPolicy.CheckFolder(reportDir, []);
+        OutputPolicy.CheckFiles(ReportFiles.Select(f => Path.Combine(reportDir, f)), a.Overwrite, a.Options.Features);
 
-            var run = ConsoleUi.WithStatus("linear", !a.Json, stage => LinearTrainer.Run(a.Options, stage, cancel));
-            Warn(run);
-            Write(run, a.Out, reportDir);
-            if (a.Json) ConsoleUi.WriteJson(ReportJson(run, a.Out));
-            else LinearView.Show(run, Path.GetFullPath(a.Out), Path.GetFullPath(reportDir));
-            return run.Data.Missing.Count > 0 ? CommandRunner.SomeInputsFailed : CommandRunner.Ok;
-        }
-        catch (OutputException e)
-        {
-            ConsoleUi.Error(e.Message);
-            return CommandRunner.Failed;
-        }
+        var run = ConsoleUi.WithStatus("linear", !a.Json, stage => LinearTrainer.Run(a.Options, stage, cancel));
+        Warn(run);
+        Write(run, a.Out, reportDir);
+        if (a.Json) ConsoleUi.WriteJson(ReportJson(run, a.Out));
+        else LinearView.Show(run, Path.GetFullPath(a.Out), Path.GetFullPath(reportDir));
+        return run.Data.Missing.Count > 0 ? CommandRunner.SomeInputsFailed : CommandRunner.Ok;
     }
 
     private static void Warn(LinearRun run)
@@ -106,20 +99,13 @@ internal static class LinearCommand
 
     private static void Write(LinearRun run, string modelFile, string reportDir)
     {
-        try
-        {
-            LinearModelFile.Save(modelFile, run.Classifier, run.Info);
-            Directory.CreateDirectory(reportDir);
-            var r = run.Test;
-            AtomicFile.Write(Path.Combine(reportDir, "report.json"), t => File.WriteAllText(t, ReportJson(run, modelFile).ToJsonString(ConsoleUi.Json)));
-            AtomicFile.Write(Path.Combine(reportDir, "confusion.csv"), t => ConfusionMatrixFiles.WriteCsv(t, r.ClassNames, r.Confusion));
-            AtomicFile.Write(Path.Combine(reportDir, "confusion.png"), t => ConfusionMatrixFiles.WritePng(t, r.ClassNames, r.Confusion,
-                $"{run.Info.Model} C={run.Info.C:G4} on {run.Info.Layer}: test video accuracy {r.VideoTop1:P1}"), tempSuffix: ".tmp.png");
-        }
-        catch (Exception e) when (e is IOException and not OutputException || e is UnauthorizedAccessException)
-        {
-            throw new OutputException(modelFile, $"results could not be written: {e.Message}", e);
-        }
+        LinearModelFile.Save(modelFile, run.Classifier, run.Info);
+        OutputPolicy.CreateFolder(reportDir);
+        var r = run.Test;
+        AtomicFile.Write(Path.Combine(reportDir, "report.json"), t => File.WriteAllText(t, ReportJson(run, modelFile).ToJsonString(ConsoleUi.Json)));
+        ConfusionMatrixFiles.WriteCsv(Path.Combine(reportDir, "confusion.csv"), r.ClassNames, r.Confusion);
+        ConfusionMatrixFiles.WritePng(Path.Combine(reportDir, "confusion.png"), r.ClassNames, r.Confusion,
+            $"{run.Info.Model} C={run.Info.C:G4} on {run.Info.Layer}: test video accuracy {r.VideoTop1:P1}");
     }
 
     /// <summary>The eval report's keys (each video one sample: clip numbers equal video numbers) plus "linear": how the classifier was made.</summary>

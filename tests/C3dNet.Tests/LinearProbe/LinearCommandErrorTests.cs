@@ -87,7 +87,7 @@ public class LinearCommandErrorTests
         var features = LinearFixtures.WriteVideoFeatures(dir.File("f"));
         var r = Linear(dir, "--features", features, "--data", LinearFixtures.WritePreprocessOutput(dir.File("frames")));
         Assert.Equal(1, r.Code);
-        Assert.Contains($"{dir.File("probe.pth")}: exists: add --overwrite to replace", r.Output);
+        Assert.Contains($"{dir.File("probe.pth")}: already exists; add --overwrite to replace it", r.Output); // the one output policy's words
         Assert.Equal("mine", File.ReadAllText(dir.File("probe.pth")));
         var again = Linear(dir, "--features", features, "--data", LinearFixtures.WritePreprocessOutput(dir.File("frames")), "--overwrite");
         Assert.Equal(0, again.Code);
