@@ -14,10 +14,15 @@ internal static class DemoCommand
         var workDir = new Option<string>("--work-dir") { Description = "Folder for everything the demo makes (started afresh)", DefaultValueFactory = _ => "demo-out" };
         var quick = new Option<bool>("--quick") { Description = "A reduced run for CI (2 classes, 14 epochs; about 30 s after the build)" };
         var seed = new Option<long>("--seed") { Description = "Seed for data, splits, initialisation and clips: the same seed gives the same numbers", DefaultValueFactory = _ => 42 };
-        var command = new Command("demo", "Generate motion videos, preprocess, train a narrow C3D, evaluate, predict, and write a report") { workDir, quick, seed };
+        var decoder = DecoderOption.Create();
+        var command = new Command("demo", "Generate motion videos, preprocess, train a narrow C3D, evaluate, predict, and write a report") { workDir, quick, seed, decoder };
         command.SetAction((parse, cancel) => CommandRunner.RunAsync(() =>
         {
-            var options = new DemoOptions { WorkDir = parse.GetValue(workDir)!, Quick = parse.GetValue(quick), Seed = parse.GetValue(seed) };
+            var options = new DemoOptions
+            {
+                WorkDir = parse.GetValue(workDir)!, Quick = parse.GetValue(quick), Seed = parse.GetValue(seed),
+                Decoder = DecoderOption.Resolve(parse.GetValue(decoder)!),
+            };
             var report = ConsoleUi.WithStatus("demo", show: true, status =>
                 DemoRunner.Run(options, new SyncProgress<DemoProgress>(p =>
                 {

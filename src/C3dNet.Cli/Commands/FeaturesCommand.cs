@@ -16,7 +16,7 @@ namespace C3dNet.Cli.Commands;
 internal static class FeaturesCommand
 {
     private sealed record Args(string[] Inputs, string? Checkpoint, string? Pretrained, string Layer, int Stride, int? FrameStep,
-        int? BatchSize, string Out, string Precision, string Device, double? Fps);
+        int? BatchSize, string Out, string Precision, string Device, double? Fps, string Decoder);
 
     public static Command Create()
     {
@@ -34,15 +34,16 @@ internal static class FeaturesCommand
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda", DefaultValueFactory = _ => "auto" };
         device.AcceptOnlyFromAmong(DeviceSelector.Choices);
         var fps = new Option<double?>("--fps") { Description = "Frame rate of frame folders (recorded in index.json)" };
+        var decoder = DecoderOption.Create();
         var command = new Command("features", "Extract C3D fc6/fc7 features per clip and per video (.npy)")
         {
-            inputs, checkpoint, pretrained, layer, stride, frameStep, batch, outDir, precision, device, fps,
+            inputs, checkpoint, pretrained, layer, stride, frameStep, batch, outDir, precision, device, fps, decoder,
         };
         // Run off the invoking thread: System.CommandLine listens for Ctrl-C only once the action's task exists.
         command.SetAction((parse, cancel) => Task.Run(() => CommandRunner.Run(() => Execute(new Args(
             parse.GetValue(inputs) ?? [], parse.GetValue(checkpoint), parse.GetValue(pretrained), parse.GetValue(layer)!, parse.GetValue(stride),
             parse.GetValue(frameStep), parse.GetValue(batch), parse.GetValue(outDir)!, parse.GetValue(precision)!, parse.GetValue(device)!,
-            parse.GetValue(fps)), cancel), needsOpenCv: true)));
+            parse.GetValue(fps), parse.GetValue(decoder)!), cancel), needsOpenCv: true)));
         return command;
     }
 
@@ -57,7 +58,7 @@ internal static class FeaturesCommand
         if (a.Pretrained is not null && checkpoint.Kind != CheckpointKind.Pretrained)
             ConsoleUi.Warning($"{weights}: is a training checkpoint, not Sports-1M weights; using it as such");
         using var model = ClipModel.FromCheckpoint(checkpoint, weights, device, InferencePrecisions.Parse(a.Precision));
-        var settings = SamplingSettings.For(model.Config, a.Stride, a.FrameStep, a.Fps);
+        var settings = SamplingSettings.For(model.Config, a.Stride, a.FrameStep, a.Fps) with { Decoder = DecoderOption.Resolve(a.Decoder) };
         var extractor = new FeatureExtractor(model, settings, InferenceBatchSize.Resolve(a.BatchSize, device, model.Config.WidthMultiplier), a.Layer);
         Directory.CreateDirectory(a.Out);
 

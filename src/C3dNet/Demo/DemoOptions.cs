@@ -10,6 +10,8 @@ public sealed record DemoOptions
     public required string WorkDir { get; init; }
     public long Seed { get; init; } = 42;
     public bool Quick { get; init; }
+    /// <summary>Which FFmpeg decodes the generated videos (preprocess and predict).</summary>
+    public Video.VideoDecoder Decoder { get; init; } = Video.VideoDecoder.Auto;
 
     /// <summary>The first N generator classes: MoveLeft, MoveRight, MoveUp, MoveDown, Grow, Shrink.</summary>
     public int Classes => Quick ? 2 : 6;

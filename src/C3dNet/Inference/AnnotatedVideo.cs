@@ -38,7 +38,8 @@ public static class AnnotatedVideo
         return result;
     }
 
-    public static void Write(Prediction prediction, string outPath, IReadOnlyList<string> classNames, CancellationToken cancel = default)
+    public static void Write(Prediction prediction, string outPath, IReadOnlyList<string> classNames, CancellationToken cancel = default,
+                             VideoDecoder decoder = VideoDecoder.Auto)
     {
         var run = prediction.Run;
         var codec = CodecFor(outPath);
@@ -52,7 +53,7 @@ public static class AnnotatedVideo
         string partial = Path.Combine(dir ?? ".", $".{Path.GetFileNameWithoutExtension(outPath)}.partial{Path.GetExtension(outPath)}");
         try
         {
-            using (var frames = OpenFrames(run))
+            using (var frames = OpenFrames(run, decoder))
             {
                 var size = new Size(frames.Width, frames.Height);
                 double fps = frames.Fps;
@@ -106,12 +107,12 @@ public static class AnnotatedVideo
         public void Dispose() => owner?.Dispose();
     }
 
-    private static FrameSequence OpenFrames(InputRun run)
+    private static FrameSequence OpenFrames(InputRun run, VideoDecoder decoder)
     {
         if (run.Kind == InputKind.Video)
         {
-            var reader = VideoReader.Open(run.Input);
-            return new FrameSequence(c => reader.Frames(null, c), reader.Width, reader.Height, run.Fps ?? DefaultFolderFps, reader);
+            var reader = VideoDecoders.OpenFile(run.Input, decoder);
+            return new FrameSequence(c => reader.Frames(null, c).Select(f => (f.Index, f.Frame)), reader.Width, reader.Height, run.Fps ?? DefaultFolderFps, reader);
         }
         var files = FrameFolder.RequireFrames(run.Input);
         return new FrameSequence(c => files.Select((f, i) => { c.ThrowIfCancellationRequested(); return (i, FolderSource.Read(f)); }),

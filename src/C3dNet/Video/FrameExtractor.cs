@@ -12,6 +12,8 @@ public sealed record FrameExtractionSettings
     public int JpegQuality { get; init; } = 95;
     /// <summary>FFmpeg threads per video (0: FFmpeg's default). 1 is best when videos run in parallel.</summary>
     public int DecoderThreads { get; init; } = 1;
+    /// <summary>Which FFmpeg decodes (<see cref="VideoDecoders"/>); the system's converts kept frames straight to the frame size.</summary>
+    public VideoDecoder Decoder { get; init; } = VideoDecoder.Auto;
     /// <summary>
     /// Motion-JPEG videos: read packets and decode only the kept frames with libjpeg-turbo (several times faster;
     /// pixels within rounding and chroma upsampling of FFmpeg's). False: FFmpeg decodes every frame of every video.
@@ -51,8 +53,9 @@ public static class FrameExtractor
             catch (Exception e) when (e is InvalidDataException or VideoReadException or OpenCVException) { ClearFrames(folder); }
             finally { mjpeg.Dispose(); }
         }
-        using var reader = VideoReader.Open(videoPath, settings.DecoderThreads);
-        return Extract(reader, () => VideoReader.Open(videoPath, settings.DecoderThreads), videoPath, folder, settings, cancel);
+        IFrameSource Open() => VideoDecoders.OpenFile(videoPath, settings.Decoder, settings.DecoderThreads, new Size(settings.Width, settings.Height));
+        using var reader = Open();
+        return Extract(reader, Open, videoPath, folder, settings, cancel);
     }
 
     private static MotionJpegReader? OpenMotionJpeg(string videoPath)

@@ -1,0 +1,125 @@
+using OpenCvSharp;
+
+namespace C3dNet.Video;
+
+/// <summary>
+/// Sequential decoding with the system's FFmpeg through the shim (<see cref="AvShim"/>). Every frame is
+/// decoded; only kept frames are converted, from the decoder's YUV straight to BGR at <see cref="OutputSize"/>
+/// (bilinear, one libswscale call) or at the picture's own size. Rotation metadata is applied as OpenCV
+/// applies it (the picture is turned upright; width and height swap for 90 and 270 degrees).
+/// Times are the decoder's: pts x time base from the start of the stream.
+/// </summary>
+public sealed class FfmpegReader : IFrameSource
+{
+    private nint handle;
+    private readonly int rotation;
+
+    public string Source { get; }
+    public double Fps { get; }
+    public int ReportedFrameCount { get; }
+    public int Width { get; }
+    public int Height { get; }
+    public int FramesGrabbed { get; private set; }
+    /// <summary>Size kept frames are converted to; null: the picture's own size.</summary>
+    public Size? OutputSize { get; }
+
+    private FfmpegReader(string source, nint handle, Size? outputSize)
+    {
+        Source = source;
+        this.handle = handle;
+        OutputSize = outputSize;
+        var (w, h, fps, frames, rot) = AvShim.Info(handle);
+        rotation = rot;
+        bool turned = rot is 90 or 270;
+        Width = turned ? h : w;
+        Height = turned ? w : h;
+        Fps = fps;
+        ReportedFrameCount = (int)Math.Clamp(frames, 0, int.MaxValue);
+    }
+
+    /// <summary>How long a network stream may stay silent (connecting or reading) before it counts as lost.</summary>
+    public static readonly TimeSpan StreamTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Opens a video file, or a URL (http, udp, rtsp, rtmp, … as the system's FFmpeg supports) when
+    /// <paramref name="isStream"/>. Throws <see cref="VideoReadException"/> when it cannot be opened as a video.
+    /// </summary>
+    public static FfmpegReader Open(string source, int decoderThreads = 0, Size? outputSize = null, bool isStream = false)
+    {
+        nint handle = AvShim.Open(source, decoderThreads, isStream ? StreamTimeout : null, out string? problem);
+        if (handle == 0)
+            throw new VideoReadException(source, isStream
+                ? $"the stream cannot be opened ({problem})"
+                : $"cannot be opened as a video (not a video, an unsupported codec, or unreadable: {problem})");
+        return new FfmpegReader(source, handle, outputSize);
+    }
+
+    public IEnumerable<DecodedFrame> Frames(Func<int, bool>? keep, CancellationToken cancel)
+    {
+        ObjectDisposedException.ThrowIf(handle == 0, this);
+        var size = OutputSize ?? new Size(Width, Height);
+        // The decoder converts to the unrotated size; the small picture is then turned.
+        var converted = rotation is 90 or 270 ? new Size(size.Height, size.Width) : size;
+        using var stop = cancel.Register(() => AvShim.Interrupt(handle));
+        for (int index = 0; ; index++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            bool kept = keep is null || keep(index);
+            Mat? frame = kept ? new Mat(converted.Height, converted.Width, MatType.CV_8UC3) : null;
+            int r;
+            double seconds, duration;
+            try
+            {
+                r = Decode(frame, converted, out seconds, out duration);
+            }
+            catch
+            {
+                frame?.Dispose();
+                throw;
+            }
+            if (r <= 0)
+            {
+                frame?.Dispose();
+                cancel.ThrowIfCancellationRequested();
+                if (r < 0) throw new VideoReadException(Source, AvShim.Error(handle));
+                yield break;
+            }
+            FramesGrabbed++;
+            if (frame is null) continue;
+            if (rotation != 0) frame = Upright(frame);
+            yield return new DecodedFrame(index, frame)
+            {
+                Seconds = double.IsFinite(seconds) ? seconds : null,
+                Duration = double.IsFinite(duration) ? duration : null,
+            };
+        }
+    }
+
+    /// <summary>Decodes the next frame, converting it into <paramref name="frame"/> when there is one.</summary>
+    private unsafe int Decode(Mat? frame, Size size, out double seconds, out double duration) =>
+        AvShim.Next(handle, frame is not null, size.Width, size.Height,
+                    frame is null ? null : (byte*)frame.DataPointer, frame is null ? 0 : (int)frame.Step(), out seconds, out duration);
+
+    private Mat Upright(Mat frame)
+    {
+        var flag = rotation switch
+        {
+            90 => RotateFlags.Rotate90Clockwise,
+            180 => RotateFlags.Rotate180,
+            270 => RotateFlags.Rotate90Counterclockwise,
+            _ => (RotateFlags?)null,
+        };
+        if (flag is not { } f) return frame;
+        var turned = new Mat();
+        Cv2.Rotate(frame, turned, f);
+        frame.Dispose();
+        return turned;
+    }
+
+    public void Dispose()
+    {
+        if (handle == 0) return;
+        AvShim.Close(handle);
+        handle = 0;
+    }
+}
