@@ -150,7 +150,14 @@ internal static class PredictCommand
     private static int Live(Args a, ClipModel model, SamplingSettings settings, IReadOnlyList<string> names, CancellationToken cancel)
     {
         if (a.Json || a.Csv || a.OutDir is not null) throw new ArgumentException("--live prints label changes as they happen; --json, --csv and --out-dir apply to files (use --out for a video)");
-        using var stream = VideoDecoders.OpenStream(a.Live!, settings.Decoder);
+        IFrameSource stream;
+        try { stream = VideoDecoders.OpenStream(a.Live!, settings.Decoder); }
+        catch (VideoReadException e)
+        {
+            ConsoleUi.Error(e.Message);
+            return CommandRunner.Failed;
+        }
+        using var _ = stream;
         ConsoleUi.Info($"live: {a.Live} ({stream.Width}x{stream.Height}, {stream.Fps:0.##} fps, frame step {settings.FrameStep}, stride {settings.Stride}); Ctrl-C stops");
         // Ctrl-C (SIGINT) or SIGTERM ends the stream cleanly (the annotated video is finished), whatever the host does with the signal.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);

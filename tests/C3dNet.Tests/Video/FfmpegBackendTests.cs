@@ -161,7 +161,7 @@ public class FfmpegBackendTests(ITestOutputHelper output)
             using var reader = VideoDecoders.OpenFile(video, decoder);
             var times = reader.Frames(null, default).Select(f => { f.Frame.Dispose(); return f.Seconds!.Value; }).ToList();
             output.WriteLine($"{decoder}: {times.Count} frames, fps {reader.Fps:F2}, t[19] {times[19]:F3}, t[20] {times[20]:F3}, last {times[^1]:F3}");
-            Assert.Equal(40, times.Count);
+            Assert.InRange(times.Count, decoder == VideoDecoder.Ffmpeg ? 40 : 39, 40); // OpenCV (and Debian's cv2) stop one frame early on this .mp4
             // 20 frames at 10 fps (2 s), then 20 at 50 fps (0.4 s): frame 30 is at 2.2 s, not 30 / average fps.
             Assert.Equal(1.9, times[19], 2);
             Assert.Equal(2.0, times[20], 2);
@@ -170,12 +170,12 @@ public class FfmpegBackendTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// 2 s at 10 fps then 0.4 s at 50 fps (40 frames) in one H.264 .mkv with variable frame rate. The container
-    /// says 50 fps (r_frame_rate; no average), so frame / fps would put frame 30 at 0.6 s instead of 2.2 s.
+    /// 2 s at 10 fps then 0.4 s at 50 fps (40 frames) in one H.264 .mp4 with variable frame rate. The container's
+    /// average is 16.7 fps, so frame / fps would put frame 30 at 1.8 s instead of 2.2 s.
     /// </summary>
     internal static string VariableRateVideo(TempDir dir)
     {
-        string vfr = dir.File("vfr.mkv");
+        string vfr = dir.File("vfr.mp4");
         CodecVideos.Ffmpeg("-f", "lavfi", "-i", "testsrc=size=160x120:rate=10:duration=2", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=50:duration=0.4",
             "-filter_complex", "[0:v][1:v]concat=n=2:v=1[v]", "-map", "[v]", "-fps_mode", "vfr", "-c:v", "libx264", "-preset", "veryfast", "-bf", "0", vfr);
         return vfr;
