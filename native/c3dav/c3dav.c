@@ -15,6 +15,7 @@
 #include <libavutil/imgutils.h>
 #include <libswscale/swscale.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -73,8 +74,11 @@ C3DAV_EXPORT void c3dav_close(c3dav *h) {
  * Opens a file or URL. threads: decoding threads (0: FFmpeg's choice). timeout_us > 0: network reads
  * and connects give up after that long without data. Returns NULL with a reason in error on failure.
  */
+static pthread_once_t network_once = PTHREAD_ONCE_INIT;
+static void network_init(void) { avformat_network_init(); }
+
 C3DAV_EXPORT c3dav *c3dav_open(const char *url, int threads, long long timeout_us, char *error, int error_size) {
-    avformat_network_init();
+    pthread_once(&network_once, network_init);
     c3dav *h = av_mallocz(sizeof *h);
     if (!h) { set_error(error, error_size, "out of memory", 0); return NULL; }
     h->format = avformat_alloc_context();
@@ -190,13 +194,12 @@ static int decode_next(c3dav *h) {
 }
 
 /*
- * Decodes the next frame. keep != 0: converts it to BGR (bilinear) at out_width x out_height into
- * out (rows of out_stride bytes). seconds: presentation time from the start of the stream (pts x
- * time base; NAN when the stream has none); duration: the frame's duration in seconds (NAN when unknown).
- * Returns 1 for a frame, 0 at the end of the stream, -1 on error (message in c3dav_error).
+ * Decodes the next frame and holds it until the next call. seconds: its presentation time from the start of
+ * the stream (pts x time base; NAN when the stream has none); duration: its duration in seconds (NAN when
+ * unknown). Returns 1 for a frame, 0 at the end of the stream, -1 on error (message in c3dav_error).
  */
-C3DAV_EXPORT int c3dav_next(c3dav *h, int keep, int out_width, int out_height, uint8_t *out, int out_stride,
-                            double *seconds, double *duration) {
+C3DAV_EXPORT int c3dav_next(c3dav *h, double *seconds, double *duration) {
+    av_frame_unref(h->frame);
     int r = decode_next(h);
     if (r <= 0) {
         if (r < 0) set_error(h->error, sizeof h->error, r == AVERROR_EXIT ? "interrupted" : "decoding failed", r == AVERROR_EXIT ? 0 : r);
@@ -208,20 +211,27 @@ C3DAV_EXPORT int c3dav_next(c3dav *h, int keep, int out_width, int out_height, u
     int64_t start = h->stream->start_time != AV_NOPTS_VALUE ? h->stream->start_time : 0;
     *seconds = pts != AV_NOPTS_VALUE ? (double)(pts - start) * tb : NAN;
     *duration = f->pkt_duration > 0 ? (double)f->pkt_duration * tb : NAN;
-    if (keep) {
-        h->sws = sws_getCachedContext(h->sws, f->width, f->height, (enum AVPixelFormat)f->format,
-                                      out_width, out_height, AV_PIX_FMT_BGR24, SWS_BILINEAR, NULL, NULL, NULL);
-        if (!h->sws) {
-            set_error(h->error, sizeof h->error, "cannot convert its pixel format", 0);
-            av_frame_unref(f);
-            return -1;
-        }
-        uint8_t *planes[4] = {out, NULL, NULL, NULL};
-        int strides[4] = {out_stride, 0, 0, 0};
-        sws_scale(h->sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height, planes, strides);
-    }
-    av_frame_unref(f);
     return 1;
 }
 
+/*
+ * Converts the frame c3dav_next returned to BGR (bilinear) at width x height into out (rows of stride bytes),
+ * from the decoder's pixel format in one sws_scale call. Frames that are not kept are never converted.
+ * Returns 0, or -1 when there is no frame or its format cannot be converted.
+ */
+C3DAV_EXPORT int c3dav_convert(c3dav *h, int width, int height, uint8_t *out, int stride) {
+    AVFrame *f = h->frame;
+    if (!f->data[0]) { set_error(h->error, sizeof h->error, "no decoded frame to convert", 0); return -1; }
+    h->sws = sws_getCachedContext(h->sws, f->width, f->height, (enum AVPixelFormat)f->format,
+                                  width, height, AV_PIX_FMT_BGR24, SWS_BILINEAR, NULL, NULL, NULL);
+    if (!h->sws) { set_error(h->error, sizeof h->error, "cannot convert its pixel format", 0); return -1; }
+    uint8_t *planes[4] = {out, NULL, NULL, NULL};
+    int strides[4] = {stride, 0, 0, 0};
+    sws_scale(h->sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height, planes, strides);
+    return 0;
+}
+
 C3DAV_EXPORT const char *c3dav_error(const c3dav *h) { return h->error; }
+
+/* FFmpeg's name of the video codec ("mpeg4", "h264", "mjpeg", ...). */
+C3DAV_EXPORT const char *c3dav_codec(const c3dav *h) { return avcodec_get_name(h->codec->codec_id); }

@@ -38,10 +38,12 @@ internal static unsafe class AvShim
     private static delegate* unmanaged<int, void> setLogLevel;
     private static delegate* unmanaged<byte*, int, long, byte*, int, nint> open;
     private static delegate* unmanaged<nint, int*, int*, double*, long*, int*, void> info;
-    private static delegate* unmanaged<nint, int, int, int, byte*, int, double*, double*, int> next;
+    private static delegate* unmanaged<nint, double*, double*, int> next;
+    private static delegate* unmanaged<nint, int, int, byte*, int, int> convert;
     private static delegate* unmanaged<nint, void> interrupt;
     private static delegate* unmanaged<nint, void> close;
     private static delegate* unmanaged<nint, byte*> error;
+    private static delegate* unmanaged<nint, byte*> codec;
 
     private static (bool, string?, Versions?) Load()
     {
@@ -56,10 +58,12 @@ internal static unsafe class AvShim
             setLogLevel = (delegate* unmanaged<int, void>)NativeLibrary.GetExport(lib, "c3dav_set_log_level");
             open = (delegate* unmanaged<byte*, int, long, byte*, int, nint>)NativeLibrary.GetExport(lib, "c3dav_open");
             info = (delegate* unmanaged<nint, int*, int*, double*, long*, int*, void>)NativeLibrary.GetExport(lib, "c3dav_info");
-            next = (delegate* unmanaged<nint, int, int, int, byte*, int, double*, double*, int>)NativeLibrary.GetExport(lib, "c3dav_next");
+            next = (delegate* unmanaged<nint, double*, double*, int>)NativeLibrary.GetExport(lib, "c3dav_next");
+            convert = (delegate* unmanaged<nint, int, int, byte*, int, int>)NativeLibrary.GetExport(lib, "c3dav_convert");
             interrupt = (delegate* unmanaged<nint, void>)NativeLibrary.GetExport(lib, "c3dav_interrupt");
             close = (delegate* unmanaged<nint, void>)NativeLibrary.GetExport(lib, "c3dav_close");
             error = (delegate* unmanaged<nint, byte*>)NativeLibrary.GetExport(lib, "c3dav_error");
+            codec = (delegate* unmanaged<nint, byte*>)NativeLibrary.GetExport(lib, "c3dav_codec");
         }
         catch (EntryPointNotFoundException e)
         {
@@ -102,16 +106,20 @@ internal static unsafe class AvShim
         return (w, h, fps, frames, rotation);
     }
 
-    /// <summary>1: a frame (converted into <paramref name="bgr"/> when kept), 0: end, -1: error (<see cref="Error"/>).</summary>
-    public static int Next(nint handle, bool keep, int width, int height, byte* bgr, int stride, out double seconds, out double duration)
+    /// <summary>Decodes the next frame (held by the shim): 1, 0 at the end, -1 on error (<see cref="Error"/>).</summary>
+    public static int Next(nint handle, out double seconds, out double duration)
     {
         double s, d;
-        int r = next(handle, keep ? 1 : 0, width, height, bgr, stride, &s, &d);
+        int r = next(handle, &s, &d);
         seconds = s;
         duration = d;
         return r;
     }
 
+    /// <summary>Converts the frame <see cref="Next"/> decoded into BGR rows of <paramref name="stride"/> bytes: 0, or -1 on error.</summary>
+    public static int Convert(nint handle, int width, int height, byte* bgr, int stride) => convert(handle, width, height, bgr, stride);
+
+    public static string Codec(nint handle) => Marshal.PtrToStringUTF8((nint)codec(handle)) ?? "";
     public static string Error(nint handle) => Marshal.PtrToStringUTF8((nint)error(handle)) ?? "";
     public static void Interrupt(nint handle) => interrupt(handle);
     public static void Close(nint handle) => close(handle);

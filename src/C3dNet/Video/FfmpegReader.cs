@@ -20,6 +20,8 @@ public sealed class FfmpegReader : IFrameSource
     public int Width { get; }
     public int Height { get; }
     public int FramesGrabbed { get; private set; }
+    /// <summary>FFmpeg's name of the video codec: "mpeg4", "h264", "mjpeg", …</summary>
+    public string Codec { get; }
     /// <summary>Size kept frames are converted to; null: the picture's own size.</summary>
     public Size? OutputSize { get; }
 
@@ -28,6 +30,7 @@ public sealed class FfmpegReader : IFrameSource
         Source = source;
         this.handle = handle;
         OutputSize = outputSize;
+        Codec = AvShim.Codec(handle);
         var (w, h, fps, frames, rot) = AvShim.Info(handle);
         rotation = rot;
         bool turned = rot is 90 or 270;
@@ -64,28 +67,16 @@ public sealed class FfmpegReader : IFrameSource
         for (int index = 0; ; index++)
         {
             cancel.ThrowIfCancellationRequested();
-            bool kept = keep is null || keep(index);
-            Mat? frame = kept ? new Mat(converted.Height, converted.Width, MatType.CV_8UC3) : null;
-            int r;
-            double seconds, duration;
-            try
-            {
-                r = Decode(frame, converted, out seconds, out duration);
-            }
-            catch
-            {
-                frame?.Dispose();
-                throw;
-            }
+            int r = AvShim.Next(handle, out double seconds, out double duration);
             if (r <= 0)
             {
-                frame?.Dispose();
                 cancel.ThrowIfCancellationRequested();
                 if (r < 0) throw new VideoReadException(Source, AvShim.Error(handle));
                 yield break;
             }
             FramesGrabbed++;
-            if (frame is null) continue;
+            if (keep is not null && !keep(index)) continue;
+            var frame = Convert(converted);
             if (rotation != 0) frame = Upright(frame);
             yield return new DecodedFrame(index, frame)
             {
@@ -95,10 +86,14 @@ public sealed class FfmpegReader : IFrameSource
         }
     }
 
-    /// <summary>Decodes the next frame, converting it into <paramref name="frame"/> when there is one.</summary>
-    private unsafe int Decode(Mat? frame, Size size, out double seconds, out double duration) =>
-        AvShim.Next(handle, frame is not null, size.Width, size.Height,
-                    frame is null ? null : (byte*)frame.DataPointer, frame is null ? 0 : (int)frame.Step(), out seconds, out duration);
+    /// <summary>The decoded frame as BGR at <paramref name="size"/>, in one libswscale call.</summary>
+    private unsafe Mat Convert(Size size)
+    {
+        var frame = new Mat(size.Height, size.Width, MatType.CV_8UC3);
+        if (AvShim.Convert(handle, size.Width, size.Height, (byte*)frame.DataPointer, (int)frame.Step()) == 0) return frame;
+        frame.Dispose();
+        throw new VideoReadException(Source, AvShim.Error(handle));
+    }
 
     private Mat Upright(Mat frame)
     {

@@ -46,16 +46,23 @@ public static class FrameExtractor
     public static FrameExtraction Extract(string videoPath, string folder, FrameExtractionSettings settings, CancellationToken cancel = default)
     {
         Directory.CreateDirectory(folder);
-        if (settings.MotionJpegShortcut && OpenMotionJpeg(videoPath) is { } mjpeg)
-        {
-            try { return Extract(mjpeg, () => OpenMotionJpeg(videoPath)!, videoPath, folder, settings, cancel); }
-            // Damaged or unusual JPEG data: FFmpeg's decoder conceals damage, so it gets the last word.
-            catch (Exception e) when (e is InvalidDataException or VideoReadException or OpenCVException) { ClearFrames(folder); }
-            finally { mjpeg.Dispose(); }
-        }
         IFrameSource Open() => VideoDecoders.OpenFile(videoPath, settings.Decoder, settings.DecoderThreads, new Size(settings.Width, settings.Height));
-        using var reader = Open();
-        return Extract(reader, Open, videoPath, folder, settings, cancel);
+        // The system's FFmpeg opens fast and names the codec, so OpenCV is asked only about Motion-JPEG files;
+        // without it, OpenCV's probe for Motion-JPEG comes first, as before.
+        IFrameSource? reader = VideoDecoders.UseFfmpeg(settings.Decoder) ? Open() : null;
+        try
+        {
+            if (settings.MotionJpegShortcut && (reader is not FfmpegReader ff || ff.Codec == "mjpeg") && OpenMotionJpeg(videoPath) is { } mjpeg)
+            {
+                try { return Extract(mjpeg, () => OpenMotionJpeg(videoPath)!, videoPath, folder, settings, cancel); }
+                // Damaged or unusual JPEG data: FFmpeg's decoder conceals damage, so it gets the last word.
+                catch (Exception e) when (e is InvalidDataException or VideoReadException or OpenCVException) { ClearFrames(folder); }
+                finally { mjpeg.Dispose(); }
+            }
+            reader ??= Open();
+            return Extract(reader, Open, videoPath, folder, settings, cancel);
+        }
+        finally { reader?.Dispose(); }
     }
 
     private static MotionJpegReader? OpenMotionJpeg(string videoPath)

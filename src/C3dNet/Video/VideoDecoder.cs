@@ -40,12 +40,8 @@ public static class VideoDecoders
         }
     }
 
-    /// <summary>"ffmpeg 59.37.100" or "opencv": what a report names as the decoder.</summary>
-    public static string Describe(VideoDecoder decoder) => Resolve(decoder).Decoder == VideoDecoder.Ffmpeg
-        ? $"ffmpeg (libavcodec {AvShim.Versions.Text(AvShim.LoadedVersions!.Loaded[0])})"
-        : "opencv";
-
-    private static bool UseFfmpeg(VideoDecoder decoder) => decoder switch
+    /// <summary>Whether <paramref name="decoder"/> means the system's FFmpeg here (auto: when the shim loads).</summary>
+    public static bool UseFfmpeg(VideoDecoder decoder) => decoder switch
     {
         VideoDecoder.Ffmpeg => true,
         VideoDecoder.OpenCv => false,
