@@ -4,8 +4,8 @@ namespace C3dNet.Video;
 
 /// <summary>
 /// Sequential decoding with the system's FFmpeg through the shim (<see cref="AvShim"/>). Every frame is
-/// decoded; only kept frames are converted, from the decoder's YUV straight to BGR at <see cref="OutputSize"/>
-/// (bilinear, one libswscale call) or at the picture's own size. Rotation metadata is applied as OpenCV
+/// decoded; only kept frames are converted, from the decoder's YUV to BGR (one unscaled libswscale call),
+/// then resized to <see cref="OutputSize"/> when given (bilinear, cv2.resize). Rotation metadata is applied as OpenCV
 /// applies it (the picture is turned upright; width and height swap for 90 and 270 degrees).
 /// Times are the decoder's: pts x time base from the start of the stream.
 /// </summary>
@@ -60,9 +60,9 @@ public sealed class FfmpegReader : IFrameSource
     public IEnumerable<DecodedFrame> Frames(Func<int, bool>? keep, CancellationToken cancel)
     {
         ObjectDisposedException.ThrowIf(handle == 0, this);
-        var size = OutputSize ?? new Size(Width, Height);
-        // The decoder converts to the unrotated size; the small picture is then turned.
-        var converted = rotation is 90 or 270 ? new Size(size.Height, size.Width) : size;
+        // Converted at the coded size (libswscale's unscaled YUV to BGR has SIMD code: 0.025 ms for 320x240 here,
+        // where its scaled BGR24 output is C: 0.23 ms straight to 171x128), turned upright, then resized as OpenCV's path is.
+        var coded = rotation is 90 or 270 ? new Size(Height, Width) : new Size(Width, Height);
         using var stop = cancel.Register(() => AvShim.Interrupt(handle));
         for (int index = 0; ; index++)
         {
@@ -76,8 +76,9 @@ public sealed class FfmpegReader : IFrameSource
             }
             FramesGrabbed++;
             if (keep is not null && !keep(index)) continue;
-            var frame = Convert(converted);
+            var frame = Convert(coded);
             if (rotation != 0) frame = Upright(frame);
+            if (OutputSize is { } size && frame.Size() != size) frame = Resize(frame, size);
             yield return new DecodedFrame(index, frame)
             {
                 Seconds = double.IsFinite(seconds) ? seconds : null,
@@ -93,6 +94,15 @@ public sealed class FfmpegReader : IFrameSource
         if (AvShim.Convert(handle, size.Width, size.Height, (byte*)frame.DataPointer, (int)frame.Step()) == 0) return frame;
         frame.Dispose();
         throw new VideoReadException(Source, AvShim.Error(handle));
+    }
+
+    /// <summary>Bilinear, as the reference's cv2.resize and the OpenCV path.</summary>
+    private static Mat Resize(Mat frame, Size size)
+    {
+        var resized = new Mat();
+        Cv2.Resize(frame, resized, size, 0, 0, InterpolationFlags.Linear);
+        frame.Dispose();
+        return resized;
     }
 
     private Mat Upright(Mat frame)

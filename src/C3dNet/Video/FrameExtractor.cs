@@ -12,7 +12,7 @@ public sealed record FrameExtractionSettings
     public int JpegQuality { get; init; } = 95;
     /// <summary>FFmpeg threads per video (0: FFmpeg's default). 1 is best when videos run in parallel.</summary>
     public int DecoderThreads { get; init; } = 1;
-    /// <summary>Which FFmpeg decodes (<see cref="VideoDecoders"/>); the system's converts kept frames straight to the frame size.</summary>
+    /// <summary>Which FFmpeg decodes (<see cref="VideoDecoders"/>); the system's FFmpeg resizes kept frames itself.</summary>
     public VideoDecoder Decoder { get; init; } = VideoDecoder.Auto;
     /// <summary>
     /// Motion-JPEG videos: read packets and decode only the kept frames with libjpeg-turbo (several times faster;
