@@ -25,6 +25,8 @@ targets = [
     ('inference bf16 batch 1 vs reference fp32 batch 1', ratio('infer_bf16_bs1_clips_per_s', 'infer_fp32_bs1_clips_per_s'), 8.0),
     ('train step batch 4 vs reference', ratio('train_fp32_bs4_clips_per_s', 'train_fp32_bs4_clips_per_s'), 1.0),
     ('preprocessing videos/s vs reference', ratio('preprocess_videos_per_s', 'preprocess_videos_per_s'), 2.5),
+    ('preprocessing XVID, --decoder ffmpeg vs reference', ratio('preprocess_videos_per_s_ffmpeg', 'preprocess_videos_per_s_xvid'), 2.5),
+    ('preprocessing XVID, --decoder opencv vs reference', ratio('preprocess_videos_per_s_opencv', 'preprocess_videos_per_s_xvid'), 2.5),
     ('loader clips/s vs reference', ratio('loader_clips_per_s', 'loader_clips_per_s'), 5.0),
     ('fp32 inference (best batch) share of Conv3d peak',
      max(ours.get('infer_fp32_bs1_share_of_conv3d_peak', 0), ours.get('infer_fp32_bs8_share_of_conv3d_peak', 0)) or None, 0.5),

@@ -16,10 +16,15 @@ internal static class DemoCommand
         var quick = new Option<bool>("--quick") { Description = "A reduced run for CI (2 classes, 14 epochs; about 30 s after the build)" };
         var seed = new Option<long>("--seed") { Description = "Seed for data, splits, initialisation and clips: the same seed gives the same numbers", DefaultValueFactory = _ => 42 };
         var overwrite = new Option<bool>(OutputPolicy.OverwriteOption) { Description = "Use a non-empty --work-dir that no earlier demo made: the demo's own entries there (videos, frames, run, outputs, report.md, report.json) are replaced, other files kept" };
-        var command = new Command("demo", "Generate motion videos, preprocess, train a narrow C3D, evaluate, predict, and write a report") { workDir, quick, seed, overwrite };
+        var decoder = DecoderOption.Create();
+        var command = new Command("demo", "Generate motion videos, preprocess, train a narrow C3D, evaluate, predict, and write a report") { workDir, quick, seed, overwrite, decoder };
         command.SetAction(parse => CommandRunner.RunAsync(parse, cancel =>
         {
-            var options = new DemoOptions { WorkDir = parse.GetValue(workDir)!, Quick = parse.GetValue(quick), Seed = parse.GetValue(seed), Overwrite = parse.GetValue(overwrite) };
+            var options = new DemoOptions
+            {
+                WorkDir = parse.GetValue(workDir)!, Quick = parse.GetValue(quick), Seed = parse.GetValue(seed), Overwrite = parse.GetValue(overwrite),
+                Decoder = DecoderOption.Resolve(parse.GetValue(decoder)!),
+            };
             var report = ConsoleUi.WithStatus("demo", show: true, status =>
                 DemoRunner.Run(options, new SyncProgress<DemoProgress>(p =>
                 {

@@ -18,7 +18,7 @@ namespace C3dNet.Cli.Commands;
 internal static class FeaturesCommand
 {
     private sealed record Args(string[] Inputs, string? Checkpoint, string? Pretrained, string Layer, int? Stride, int? FrameStep,
-        int? BatchSize, string Out, bool Overwrite, string Precision, string Device, double? Fps);
+        int? BatchSize, string Out, bool Overwrite, string Precision, string Device, double? Fps, string Decoder);
 
     public static Command Create()
     {
@@ -37,14 +37,15 @@ internal static class FeaturesCommand
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda", DefaultValueFactory = _ => "auto" };
         device.AcceptOnlyFromAmong(DeviceSelector.Choices);
         var fps = new Option<double?>("--fps") { Description = "Frame rate of frame folders (recorded in index.json)" };
+        var decoder = DecoderOption.Create();
         var command = new Command("features", "Extract C3D fc6/fc7 features per clip and per video (.npy)")
         {
-            inputs, checkpoint, pretrained, layer, stride, frameStep, batch, outDir, overwrite, precision, device, fps,
+            inputs, checkpoint, pretrained, layer, stride, frameStep, batch, outDir, overwrite, precision, device, fps, decoder,
         };
         command.SetAction(parse => CommandRunner.Run(parse, cancel => Execute(new Args(
             parse.GetValue(inputs) ?? [], parse.GetValue(checkpoint), parse.GetValue(pretrained), parse.GetValue(layer)!, parse.GetValue(stride),
             parse.GetValue(frameStep), parse.GetValue(batch), parse.GetValue(outDir)!, parse.GetValue(overwrite), parse.GetValue(precision)!, parse.GetValue(device)!,
-            parse.GetValue(fps)), cancel), stopping: "stopping after this clip batch", needsOpenCv: true));
+            parse.GetValue(fps), parse.GetValue(decoder)!), cancel), stopping: "stopping after this clip batch", needsOpenCv: true));
         return command;
     }
 
@@ -67,7 +68,7 @@ internal static class FeaturesCommand
             ConsoleUi.Warning($"{weights}: is a training checkpoint, not Sports-1M weights; using it as such");
         using var model = ClipModel.FromCheckpoint(checkpoint, weights, device, InferencePrecisions.Parse(a.Precision));
         int stride = a.Stride ?? model.Config.ClipLength;
-        var settings = SamplingSettings.For(model.Config, stride, a.FrameStep, a.Fps);
+        var settings = SamplingSettings.For(model.Config, stride, a.FrameStep, a.Fps) with { Decoder = DecoderOption.Resolve(a.Decoder) };
         var extractor = new FeatureExtractor(model, settings, InferenceBatchSize.Resolve(a.BatchSize, device, model.Config.WidthMultiplier), a.Layer);
         OutputPolicy.CreateFolder(a.Out);
 

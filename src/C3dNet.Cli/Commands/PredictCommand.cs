@@ -19,7 +19,7 @@ internal static class PredictCommand
 {
     private sealed record Args(
         string[] Inputs, string Checkpoint, string? Labels, int Stride, int? FrameStep, int TopK, int? BatchSize,
-        bool Json, bool Csv, string? Out, string? OutDir, bool Overwrite, string Precision, string Device, string? Live, double? Fps);
+        bool Json, bool Csv, string? Out, string? OutDir, bool Overwrite, string Precision, string Device, string? Live, double? Fps, string Decoder);
 
     public static Command Create()
     {
@@ -41,14 +41,15 @@ internal static class PredictCommand
         device.AcceptOnlyFromAmong(DeviceSelector.Choices);
         var live = new Option<string?>("--live") { Description = "Camera index (0) or stream URL: rolling window, prints label changes until Ctrl-C (or SIGTERM) or the end" };
         var fps = new Option<double?>("--fps") { Description = "Frame rate of frame folders, for times in seconds" };
+        var decoder = DecoderOption.Create();
         var command = new Command("predict", "Recognise the action in videos over time")
         {
-            inputs, checkpoint, labels, stride, frameStep, topK, batch, json, csv, outFile, outDir, overwrite, precision, device, live, fps,
+            inputs, checkpoint, labels, stride, frameStep, topK, batch, json, csv, outFile, outDir, overwrite, precision, device, live, fps, decoder,
         };
         command.SetAction(parse => CommandRunner.Run(parse, cancel => Execute(new Args(
             parse.GetValue(inputs) ?? [], parse.GetValue(checkpoint)!, parse.GetValue(labels), parse.GetValue(stride), parse.GetValue(frameStep),
             parse.GetValue(topK), parse.GetValue(batch), parse.GetValue(json), parse.GetValue(csv), parse.GetValue(outFile), parse.GetValue(outDir), parse.GetValue(overwrite),
-            parse.GetValue(precision)!, parse.GetValue(device)!, parse.GetValue(live), parse.GetValue(fps)), cancel),
+            parse.GetValue(precision)!, parse.GetValue(device)!, parse.GetValue(live), parse.GetValue(fps), parse.GetValue(decoder)!), cancel),
             stopping: parse.GetValue(live) is null ? "stopping after this window" : "ending the stream" + (parse.GetValue(outFile) is { } o ? $" and finishing {o}" : ""),
             needsOpenCv: true));
         return command;
@@ -78,7 +79,7 @@ internal static class PredictCommand
         using var checkpoint = CheckpointLoader.Load(a.Checkpoint, CheckpointUse.Classifier);
         var names = CheckpointLoader.ClassNames(checkpoint, a.Checkpoint, a.Labels);
         using var model = ClipModel.FromCheckpoint(checkpoint, a.Checkpoint, device, InferencePrecisions.Parse(a.Precision));
-        var settings = SamplingSettings.For(model.Config, a.Stride, a.FrameStep, a.Fps);
+        var settings = SamplingSettings.For(model.Config, a.Stride, a.FrameStep, a.Fps) with { Decoder = DecoderOption.Resolve(a.Decoder) };
         int k = Math.Min(a.TopK, names.Count);
 
         if (a.Live is not null) return Live(a, model, settings, names, cancel);
@@ -104,7 +105,7 @@ internal static class PredictCommand
                 string? annotated = AnnotatedPath(i);
                 if (annotated is not null)
                 {
-                    AnnotatedVideo.Write(prediction, annotated, names, cancel);
+                    AnnotatedVideo.Write(prediction, annotated, names, cancel, settings.Decoder);
                     ConsoleUi.Info($"annotated video: {annotated}");
                 }
             }
@@ -158,7 +159,7 @@ internal static class PredictCommand
     private static int Live(Args a, ClipModel model, SamplingSettings settings, IReadOnlyList<string> names, CancellationToken cancel)
     {
         if (a.Json || a.Csv || a.OutDir is not null) throw new ArgumentException("--live prints label changes as they happen; --json, --csv and --out-dir apply to files (use --out for a video)");
-        using var stream = VideoReader.OpenStream(a.Live!);
+        using var stream = VideoDecoders.OpenStream(a.Live!, settings.Decoder); // an unreachable stream: one line naming it (CommandRunner)
         ConsoleUi.Info($"live: {a.Live} ({stream.Width}x{stream.Height}, {stream.Fps:0.##} fps, frame step {settings.FrameStep}, stride {settings.Stride}); Ctrl-C stops");
         // Ctrl-C (SIGINT) or SIGTERM cancels the token: the stream ends cleanly and the annotated video is finished.
         var summary = LivePredictor.Run(stream, model, settings, names, change =>
@@ -166,6 +167,7 @@ internal static class PredictCommand
             string at = change.Seconds is { } s ? $"{s:0.00} s" : $"frame {change.Frame}";
             ConsoleUi.Info($"{at}: {change.Label} ({change.Prob:0.000})");
         }, a.Out, cancel);
+        // No reconnection: the end of a stream (or a stream silent for longer than FfmpegReader.StreamTimeout) ends the run.
         ConsoleUi.Info($"live: {(summary.Cancelled ? "stopped" : "stream ended")} after {summary.Frames} frames, {summary.Windows} windows, {summary.Changes} label changes");
         if (a.Out is not null && summary.Frames > 0) ConsoleUi.Info($"annotated video: {a.Out}");
         return CommandRunner.Ok;

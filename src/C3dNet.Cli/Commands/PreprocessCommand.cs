@@ -32,6 +32,7 @@ internal static class PreprocessCommand
         var quality = new Option<int>("--jpeg-quality") { Description = "JPEG quality 1-100 (OpenCV's default: 95)", DefaultValueFactory = _ => 95 };
         var minFrames = new Option<int>("--min-frames") { Description = "Skip videos that give fewer frames (0: keep them, marked short)", DefaultValueFactory = _ => 0 };
         var ffmpegOnly = new Option<bool>("--ffmpeg-only") { Description = "Decode every frame with FFmpeg, also for Motion-JPEG videos (slower; by default their kept frames are decoded alone, with libjpeg-turbo)" };
+        var decoder = DecoderOption.Create();
         var jobs = new Option<int>("--jobs") { Description = "Videos processed in parallel (default: number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var overwrite = new Option<bool>(OutputPolicy.OverwriteOption) { Description = "Replace the output (its train/val/test folders, labels.txt and manifest.json; other files are kept) instead of refusing one made with other options or other classes" };
         var strict = new Option<bool>("--strict") { Description = "Exit 2 (some inputs bad) also for video warnings and input problems, not only for failed videos" };
@@ -39,7 +40,7 @@ internal static class PreprocessCommand
 
         var command = new Command("preprocess", "Extract frames from a folder of videos into train/val/test frame folders")
         {
-            videos, output, split, seed, testFraction, valFraction, splitDir, splitIndex, frameStep, width, height, quality, minFrames, ffmpegOnly, jobs, overwrite, strict, json,
+            videos, output, split, seed, testFraction, valFraction, splitDir, splitIndex, frameStep, width, height, quality, minFrames, ffmpegOnly, decoder, jobs, overwrite, strict, json,
         };
         command.SetAction(parse => CommandRunner.RunAsync(parse, cancel => Execute(new PreprocessOptions
         {
@@ -57,6 +58,7 @@ internal static class PreprocessCommand
             JpegQuality = parse.GetValue(quality),
             MinFrames = parse.GetValue(minFrames),
             MotionJpegShortcut = !parse.GetValue(ffmpegOnly),
+            Decoder = DecoderOption.Resolve(parse.GetValue(decoder)!),
             Jobs = parse.GetValue(jobs),
             Overwrite = parse.GetValue(overwrite),
         }, parse.GetValue(strict), parse.GetValue(json), cancel),

@@ -30,6 +30,9 @@ public sealed record PreprocessOptions
     /// <summary>Decode Motion-JPEG videos' kept frames only, with libjpeg-turbo (see <see cref="FrameExtractionSettings.MotionJpegShortcut"/>).</summary>
     public bool MotionJpegShortcut { get; init; } = true;
 
+    /// <summary>Which FFmpeg decodes (see <see cref="VideoDecoders"/>); pixels differ slightly between them, frame counts and names do not.</summary>
+    public VideoDecoder Decoder { get; init; } = VideoDecoder.Auto;
+
     /// <summary>Videos processed in parallel; the output does not depend on it.</summary>
     public int Jobs { get; init; } = Environment.ProcessorCount;
     /// <summary>Replace an output made with different options instead of refusing.</summary>
@@ -82,6 +85,7 @@ public sealed record PreprocessOptions
         Height = Height,
         JpegQuality = JpegQuality,
         MotionJpegShortcut = MotionJpegShortcut,
+        Decoder = Decoder,
         // Parallel videos each decode on one thread; a single job lets FFmpeg use its own threads.
         DecoderThreads = Jobs > 1 ? 1 : 0,
     };

@@ -12,6 +12,8 @@ public sealed record DemoOptions
     public bool Quick { get; init; }
     /// <summary>Let the demo replace its own entries in a non-empty work folder that no earlier demo made.</summary>
     public bool Overwrite { get; init; }
+    /// <summary>Which FFmpeg decodes the generated videos (preprocess and predict).</summary>
+    public Video.VideoDecoder Decoder { get; init; } = Video.VideoDecoder.Auto;
 
     /// <summary>The first N generator classes: MoveLeft, MoveRight, MoveUp, MoveDown, Grow, Shrink.</summary>
     public int Classes => Quick ? 2 : 6;

@@ -41,7 +41,7 @@ public static class DemoRunner
         DatasetPreprocessor.Run(new PreprocessOptions
         {
             VideosDir = videos, OutDir = frames, Split = SplitMethod.Group, Seed = o.Seed,
-            Width = o.FrameWidth, Height = o.FrameHeight, FrameStep = o.FrameStep,
+            Width = o.FrameWidth, Height = o.FrameHeight, FrameStep = o.FrameStep, Decoder = o.Decoder,
         }, null, cancel);
 
         var trainClock = Stopwatch.StartNew();
@@ -64,7 +64,7 @@ public static class DemoRunner
 
         progress?.Report(new("predict", "held-out videos, and one annotated video"));
         var testVideos = HeldOutVideos(frames, videos);
-        var (predictions, annotated, annotatedFrame) = PredictHeldOut(checkpoint, testVideos, outputs, cancel);
+        var (predictions, annotated, annotatedFrame) = PredictHeldOut(checkpoint, testVideos, outputs, o.Decoder, cancel);
 
         string curves = Path.Combine(outputs, "curves.png");
         File.Copy(Path.Combine(trained.RunDir, "curves.png"), curves, overwrite: true);
@@ -94,12 +94,13 @@ public static class DemoRunner
             .Where(v => File.Exists(v.Path))
             .ToList();
 
-    private static (List<DemoPrediction>, string, string) PredictHeldOut(string checkpoint, List<(string Class, string Path)> testVideos, string outputs, CancellationToken cancel)
+    private static (List<DemoPrediction>, string, string) PredictHeldOut(string checkpoint, List<(string Class, string Path)> testVideos, string outputs,
+        Video.VideoDecoder decoder, CancellationToken cancel)
     {
         using var ckpt = CheckpointLoader.Load(checkpoint, CheckpointUse.Classifier);
         var classNames = CheckpointLoader.ClassNames(ckpt, checkpoint, labelsPath: null);
         using var model = ClipModel.FromCheckpoint(ckpt, checkpoint, CPU, InferencePrecision.Fp32);
-        var predictor = new Predictor(model, SamplingSettings.For(ckpt.ModelConfig, stride: 4), InferenceBatchSize.DefaultFor(CPU, ckpt.ModelConfig.WidthMultiplier));
+        var predictor = new Predictor(model, SamplingSettings.For(ckpt.ModelConfig, stride: 4) with { Decoder = decoder }, InferenceBatchSize.DefaultFor(CPU, ckpt.ModelConfig.WidthMultiplier));
         var results = new List<DemoPrediction>();
         string annotated = Path.Combine(outputs, "annotated.avi"), frame = Path.Combine(outputs, "annotated_frame.png");
         foreach (var (cls, path) in testVideos)
@@ -109,7 +110,7 @@ public static class DemoRunner
             results.Add(new DemoPrediction(Path.GetFileName(path), cls, classNames[best], Math.Round(prediction.VideoProbabilities[best], 4)));
             if (results.Count == 1)
             {
-                AnnotatedVideo.Write(prediction, annotated, classNames, cancel);
+                AnnotatedVideo.Write(prediction, annotated, classNames, cancel, decoder);
                 SaveMiddleFrame(annotated, frame);
             }
         }
@@ -118,9 +119,9 @@ public static class DemoRunner
 
     private static void SaveMiddleFrame(string video, string png)
     {
-        using var reader = VideoReader.Open(video);
+        using var reader = VideoDecoders.OpenFile(video);
         int middle = Math.Max(0, reader.ReportedFrameCount / 2);
-        foreach (var (index, mat) in reader.Frames(i => i == middle))
+        foreach (var (index, mat) in reader.Frames(i => i == middle, default))
         {
             using (mat)
             {

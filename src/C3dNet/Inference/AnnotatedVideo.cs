@@ -39,7 +39,8 @@ public static class AnnotatedVideo
         return result;
     }
 
-    public static void Write(Prediction prediction, string outPath, IReadOnlyList<string> classNames, CancellationToken cancel = default)
+    public static void Write(Prediction prediction, string outPath, IReadOnlyList<string> classNames, CancellationToken cancel = default,
+                             VideoDecoder decoder = VideoDecoder.Auto)
     {
         var run = prediction.Run;
         var codec = CodecFor(outPath);
@@ -47,7 +48,7 @@ public static class AnnotatedVideo
         var top1 = run.Windows.Select(w => TopK.Of(w.Values, 1)[0]).ToArray();
         int ClassAtFrame(int f) => perFrame.Length == 0 ? -1 : top1[perFrame[Math.Min(f, perFrame.Length - 1)]].Index;
 
-        using var frames = OpenFrames(run);
+        using var frames = OpenFrames(run, decoder);
         var size = new Size(frames.Width, frames.Height);
         // Written under a temporary name, checked and renamed: a failure leaves no half-written video and stops the run.
         using var video = new VideoFile(outPath, codec, frames.Fps, size);
@@ -91,12 +92,12 @@ public static class AnnotatedVideo
         public void Dispose() => owner?.Dispose();
     }
 
-    private static FrameSequence OpenFrames(InputRun run)
+    private static FrameSequence OpenFrames(InputRun run, VideoDecoder decoder)
     {
         if (run.Kind == InputKind.Video)
         {
-            var reader = VideoReader.Open(run.Input);
-            return new FrameSequence(c => reader.Frames(null, c), reader.Width, reader.Height, run.Fps ?? DefaultFolderFps, reader);
+            var reader = VideoDecoders.OpenFile(run.Input, decoder);
+            return new FrameSequence(c => reader.Frames(null, c).Select(f => (f.Index, f.Frame)), reader.Width, reader.Height, run.Fps ?? DefaultFolderFps, reader);
         }
         var files = FrameFolder.RequireFrames(run.Input);
         return new FrameSequence(c => files.Select((f, i) => { c.ThrowIfCancellationRequested(); return (i, FolderSource.Read(f)); }),

@@ -6,7 +6,7 @@ using OpenCvSharp;
 
 namespace C3dNet.Inference;
 
-/// <summary>The top-1 label changed with the window ending at source frame <see cref="Frame"/>; <see cref="Seconds"/> = (Frame + 1) / fps, as end_s in predict.</summary>
+/// <summary>The top-1 label changed with the window ending at source frame <see cref="Frame"/>; <see cref="Seconds"/>: when that frame ends, by the decoder's timestamps, as end_s in predict.</summary>
 public sealed record LabelChange(int Frame, double? Seconds, int ClassIndex, string Label, float Prob);
 
 /// <summary>How a live run ended.</summary>
@@ -20,14 +20,14 @@ public sealed record LiveSummary(int Frames, int Windows, int Changes, bool Canc
 /// </summary>
 public static class LivePredictor
 {
-    public static LiveSummary Run(VideoReader stream, ClipModel model, SamplingSettings settings, IReadOnlyList<string> classNames,
+    public static LiveSummary Run(IFrameSource stream, ClipModel model, SamplingSettings settings, IReadOnlyList<string> classNames,
         Action<LabelChange> onChange, string? outPath = null, CancellationToken cancel = default)
     {
         var clock = Stopwatch.StartNew();
         double? fps = stream.Fps > 0 && double.IsFinite(stream.Fps) ? stream.Fps : null;
         int frames = 0, windows = 0, changes = 0;
         (int Index, float Prob)? current = null;
-        var batcher = new ClipBatcher<int>(1, model.Config, (buffer, ends) =>
+        var batcher = new ClipBatcher<(int Frame, double? Seconds)>(1, model.Config, (buffer, ends) =>
         {
             var top = TopK.Of(model.Probabilities(buffer, 1)[0], 1)[0];
             windows++;
@@ -35,7 +35,7 @@ public static class LivePredictor
             current = top;
             if (!changed) return;
             changes++;
-            onChange(new LabelChange(ends[0], fps is { } f ? (ends[0] + 1) / f : null, top.Index, classNames[top.Index], top.Prob));
+            onChange(new LabelChange(ends[0].Frame, ends[0].Seconds, top.Index, classNames[top.Index], top.Prob));
         });
         using var windowStream = new WindowStream(settings.ClipLength, settings.Stride, emitTail: false);
         if (outPath is not null) AnnotatedVideo.CodecFor(outPath); // refuse an unknown extension before reading anything
@@ -44,8 +44,9 @@ public static class LivePredictor
         try
         {
             int position = 0;
-            foreach (var (index, frame) in stream.Frames(null, cancel))
+            foreach (var decoded in stream.Frames(null, cancel))
             {
+                var (index, frame) = decoded;
                 using (frame)
                 {
                     frames++;
@@ -53,8 +54,8 @@ public static class LivePredictor
                     {
                         var small = new Mat();
                         Cv2.Resize(frame, small, new Size(settings.ResizeWidth, settings.ResizeHeight), 0, 0, InterpolationFlags.Linear);
-                        windowStream.Push(new SampledFrame(position++, index, small),
-                            w => batcher.Add(w.Frames.Select(f => f.Frame).ToArray(), w.EndFrame));
+                        windowStream.Push(new SampledFrame(position++, index, small) { Seconds = decoded.Seconds, Duration = decoded.Duration },
+                            w => batcher.Add(w.Frames.Select(f => f.Frame).ToArray(), (w.EndFrame, w.EndSeconds(fps))));
                     }
                     if (outPath is not null)
                     {

@@ -13,8 +13,9 @@ namespace C3dNet.Inference;
 /// </code>
 /// "failed" lists the inputs that could not be read, with the reason (empty when all were read).
 /// index: 0-based, in the order of the checkpoint's class list. start_frame/end_frame: first and last
-/// source frame (0-based, inclusive) the window's clip uses; start_s = start_frame / fps,
-/// end_s = (end_frame + 1) / fps; both null for frame folders without --fps. "top" lists the
+/// source frame (0-based, inclusive) the window's clip uses; start_s: the decoder's time of the first frame,
+/// end_s: the last frame's time plus its duration (see <see cref="Prediction"/>); frame folders: frame / --fps,
+/// both null without it. "top" lists the
 /// --top-k classes, most probable first; video.top ranks the mean of the windows' probabilities.
 /// </summary>
 public sealed record PredictionReport(

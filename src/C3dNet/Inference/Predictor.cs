@@ -3,10 +3,13 @@ namespace C3dNet.Inference;
 /// <summary>One input's prediction: per-window probabilities (in <see cref="InputRun.Windows"/>) and their mean.</summary>
 public sealed record Prediction(InputRun Run, float[] VideoProbabilities)
 {
-    /// <summary>Start of a window in seconds: when its first frame is shown.</summary>
-    public double? StartSeconds(WindowOutput w) => Run.Fps is { } fps ? w.StartFrame / fps : null;
-    /// <summary>End of a window in seconds: when its last frame stops being shown.</summary>
-    public double? EndSeconds(WindowOutput w) => Run.Fps is { } fps ? (w.EndFrame + 1) / fps : null;
+    /// <summary>
+    /// Start of a window in seconds: when its first frame is shown, by the decoder's timestamps (right for variable
+    /// frame rates); frame / fps where the frames carry no time (frame folders with --fps).
+    /// </summary>
+    public double? StartSeconds(WindowOutput w) => w.StartSeconds ?? (Run.Fps is { } fps ? w.StartFrame / fps : null);
+    /// <summary>End of a window in seconds: when its last frame stops being shown (its time plus its duration; else (frame + 1) / fps).</summary>
+    public double? EndSeconds(WindowOutput w) => w.EndSeconds ?? (Run.Fps is { } fps ? (w.EndFrame + 1) / fps : null);
 }
 
 /// <summary>Sliding-window action recognition over videos and frame folders; the video-level result averages the windows' probabilities.</summary>

@@ -29,7 +29,7 @@ public interface ISampledSource : IDisposable
 /// </summary>
 public sealed class VideoSource : ISampledSource
 {
-    private readonly VideoReader reader;
+    private readonly IFrameSource reader;
     private readonly SamplingSettings settings;
     private int lastIndex = -1;
 
@@ -42,7 +42,7 @@ public sealed class VideoSource : ISampledSource
     public int ExpectedFrames { get; }
     public int SourceFrames => lastIndex + 1;
 
-    private VideoSource(string path, VideoReader reader, SamplingSettings settings, int expectedFrames, int step)
+    private VideoSource(string path, IFrameSource reader, SamplingSettings settings, int expectedFrames, int step)
     {
         Input = path;
         this.reader = reader;
@@ -55,14 +55,16 @@ public sealed class VideoSource : ISampledSource
     /// <summary>Opens <paramref name="path"/>; <paramref name="step"/> forces a frame step instead of the rule's choice.</summary>
     public static VideoSource Open(string path, SamplingSettings settings, int? step = null)
     {
-        var reader = VideoReader.Open(path);
+        IFrameSource Open() => VideoDecoders.OpenFile(path, settings.Decoder, 0, new Size(settings.ResizeWidth, settings.ResizeHeight));
+        var reader = Open();
         try
         {
             int expected = reader.ReportedFrameCount;
             if (expected <= 0)
             {
-                using var counter = VideoReader.Open(path);
-                expected = counter.CountFrames();
+                using var counter = Open();
+                foreach (var _ in counter.Frames(_ => false, default)) { }
+                expected = counter.FramesGrabbed;
             }
             return new VideoSource(path, reader, settings, expected, step ?? StepFor(expected, settings));
         }
@@ -80,8 +82,12 @@ public sealed class VideoSource : ISampledSource
     public IEnumerable<SampledFrame> Frames(CancellationToken cancel = default)
     {
         int position = 0;
-        foreach (var (index, frame) in reader.Frames(i => { lastIndex = i; return i % FrameStep == 0; }, cancel))
-            yield return new SampledFrame(position++, index, FrameResizer.Fit(frame, settings.ResizeWidth, settings.ResizeHeight));
+        foreach (var f in reader.Frames(i => { lastIndex = i; return i % FrameStep == 0; }, cancel))
+            yield return new SampledFrame(position++, f.Index, FrameResizer.Fit(f.Frame, settings.ResizeWidth, settings.ResizeHeight))
+            {
+                Seconds = f.Seconds,
+                Duration = f.Duration,
+            };
     }
 
     public void Dispose() => reader.Dispose();

@@ -19,6 +19,8 @@ public sealed record SamplingSettings
     public int Stride { get; init; } = 8;
     /// <summary>Frame rate of frame folders, which carry none; null leaves their times out.</summary>
     public double? FolderFps { get; init; }
+    /// <summary>Which FFmpeg decodes videos (<see cref="Video.VideoDecoders"/>).</summary>
+    public Video.VideoDecoder Decoder { get; init; } = Video.VideoDecoder.Auto;
 
     /// <summary>The model's sampling, with the user's frame step and stride.</summary>
     public static SamplingSettings For(C3dConfig config, int stride, int? frameStep = null, double? folderFps = null)

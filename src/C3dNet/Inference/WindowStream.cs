@@ -5,6 +5,15 @@ public sealed record ReadyWindow(ClipWindow Window, IReadOnlyList<SampledFrame> 
 {
     public int StartFrame => Frames.Min(f => f.SourceIndex);
     public int EndFrame => Frames.Max(f => f.SourceIndex);
+    /// <summary>The decoder's time of the first frame; null when the frames carry none.</summary>
+    public double? StartSeconds => Frames.MinBy(f => f.SourceIndex)!.Seconds;
+    /// <summary>When the last frame stops being shown: its time plus its duration (else 1/fps); null when unknown.</summary>
+    public double? EndSeconds(double? fps)
+    {
+        var last = Frames.MaxBy(f => f.SourceIndex)!;
+        double? duration = last.Duration ?? (fps is > 0 ? 1 / fps : null);
+        return last.Seconds is { } s && duration is { } d ? s + d : null;
+    }
 }
 
 /// <summary>

@@ -2,8 +2,12 @@ using System.Diagnostics;
 
 namespace C3dNet.Inference;
 
-/// <summary>The network's output for one window; frames are source frame numbers (0-based, inclusive).</summary>
-public sealed record WindowOutput(ClipWindow Window, int StartFrame, int EndFrame, float[] Values);
+/// <summary>
+/// The network's output for one window; frames are source frame numbers (0-based, inclusive); seconds are the
+/// decoder's times of the window's start and end (<see cref="ReadyWindow.StartSeconds"/>), null when it gave none.
+/// </summary>
+public sealed record WindowOutput(ClipWindow Window, int StartFrame, int EndFrame, float[] Values,
+    double? StartSeconds = null, double? EndSeconds = null);
 
 /// <summary>Everything one input gave: how it was sampled, its windows and outputs, and what the user should know.</summary>
 public sealed record InputRun(
@@ -61,15 +65,17 @@ public static class WindowedInference
         int batchSize, ClipFunction compute, IProgress<int>? windowsDone, CancellationToken cancel)
     {
         var outputs = new List<WindowOutput>();
-        var batcher = new ClipBatcher<(ClipWindow Window, int Start, int End)>(batchSize, model.Config, (buffer, tags) =>
+        var batcher = new ClipBatcher<(ClipWindow Window, int Start, int End, double? StartS, double? EndS)>(batchSize, model.Config, (buffer, tags) =>
         {
             cancel.ThrowIfCancellationRequested();
             var values = compute(buffer, tags.Count);
-            for (int i = 0; i < tags.Count; i++) outputs.Add(new WindowOutput(tags[i].Window, tags[i].Start, tags[i].End, values[i]));
+            for (int i = 0; i < tags.Count; i++)
+                outputs.Add(new WindowOutput(tags[i].Window, tags[i].Start, tags[i].End, values[i], tags[i].StartS, tags[i].EndS));
             windowsDone?.Report(outputs.Count);
         });
         using var stream = new WindowStream(settings.ClipLength, settings.Stride);
-        void OnWindow(ReadyWindow w) => batcher.Add(w.Frames.Select(f => f.Frame).ToArray(), (w.Window, w.StartFrame, w.EndFrame));
+        void OnWindow(ReadyWindow w) => batcher.Add(w.Frames.Select(f => f.Frame).ToArray(),
+            (w.Window, w.StartFrame, w.EndFrame, w.StartSeconds, w.EndSeconds(source.Fps)));
         foreach (var frame in source.Frames(cancel)) stream.Push(frame, OnWindow);
         int sampled = stream.SampledFrames;
         stream.Complete(OnWindow);

@@ -13,6 +13,8 @@ public sealed record FrameExtractionSettings
     public int JpegQuality { get; init; } = 95;
     /// <summary>FFmpeg threads per video (0: FFmpeg's default). 1 is best when videos run in parallel.</summary>
     public int DecoderThreads { get; init; } = 1;
+    /// <summary>Which FFmpeg decodes (<see cref="VideoDecoders"/>); the system's FFmpeg resizes kept frames itself.</summary>
+    public VideoDecoder Decoder { get; init; } = VideoDecoder.Auto;
     /// <summary>
     /// Motion-JPEG videos: read packets and decode only the kept frames with libjpeg-turbo (several times faster;
     /// pixels within rounding and chroma upsampling of FFmpeg's). False: FFmpeg decodes every frame of every video.
@@ -45,15 +47,23 @@ public static class FrameExtractor
     public static FrameExtraction Extract(string videoPath, string folder, FrameExtractionSettings settings, CancellationToken cancel = default)
     {
         OutputPolicy.CreateFolder(folder);
-        if (settings.MotionJpegShortcut && OpenMotionJpeg(videoPath) is { } mjpeg)
+        IFrameSource Open() => VideoDecoders.OpenFile(videoPath, settings.Decoder, settings.DecoderThreads, new Size(settings.Width, settings.Height));
+        // The system's FFmpeg opens fast and names the codec, so OpenCV is asked only about Motion-JPEG files;
+        // without it, OpenCV's probe for Motion-JPEG comes first, as before.
+        IFrameSource? reader = VideoDecoders.UseFfmpeg(settings.Decoder) ? Open() : null;
+        try
         {
-            try { return Extract(mjpeg, () => OpenMotionJpeg(videoPath)!, videoPath, folder, settings, cancel); }
-            // Damaged or unusual JPEG data: FFmpeg's decoder conceals damage, so it gets the last word.
-            catch (Exception e) when (e is InvalidDataException or VideoReadException or OpenCVException) { ClearFrames(folder); }
-            finally { mjpeg.Dispose(); }
+            if (settings.MotionJpegShortcut && (reader is not FfmpegReader ff || ff.Codec == "mjpeg") && OpenMotionJpeg(videoPath) is { } mjpeg)
+            {
+                try { return Extract(mjpeg, () => OpenMotionJpeg(videoPath)!, videoPath, folder, settings, cancel); }
+                // Damaged or unusual JPEG data: FFmpeg's decoder conceals damage, so it gets the last word.
+                catch (Exception e) when (e is InvalidDataException or VideoReadException or OpenCVException) { ClearFrames(folder); }
+                finally { mjpeg.Dispose(); }
+            }
+            reader ??= Open();
+            return Extract(reader, Open, videoPath, folder, settings, cancel);
         }
-        using var reader = VideoReader.Open(videoPath, settings.DecoderThreads);
-        return Extract(reader, () => VideoReader.Open(videoPath, settings.DecoderThreads), videoPath, folder, settings, cancel);
+        finally { reader?.Dispose(); }
     }
 
     private static MotionJpegReader? OpenMotionJpeg(string videoPath)

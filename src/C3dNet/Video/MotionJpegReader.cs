@@ -12,13 +12,19 @@ internal sealed class MotionJpegReader : IFrameSource
 {
     private readonly VideoCapture capture;
 
+    public string Source { get; }
     public double Fps { get; }
+    public int Width { get; }
+    public int Height { get; }
     public int ReportedFrameCount { get; }
     public int FramesGrabbed { get; private set; }
 
-    private MotionJpegReader(VideoCapture capture)
+    private MotionJpegReader(string source, VideoCapture capture)
     {
+        Source = source;
         this.capture = capture;
+        Width = capture.FrameWidth;
+        Height = capture.FrameHeight;
         Fps = capture.Fps;
         ReportedFrameCount = Math.Max(0, (int)capture.FrameCount);
     }
@@ -29,7 +35,7 @@ internal sealed class MotionJpegReader : IFrameSource
         var capture = new VideoCapture(path, VideoCaptureAPIs.FFMPEG, [(int)VideoCaptureProperties.Format, -1]);
         if (capture.IsOpened() && string.Equals(capture.FourCC, "MJPG", StringComparison.OrdinalIgnoreCase)
                                && capture.Get(VideoCaptureProperties.Format) == -1)
-            return new MotionJpegReader(capture);
+            return new MotionJpegReader(path, capture);
         capture.Dispose();
         return null;
     }
@@ -39,7 +45,7 @@ internal sealed class MotionJpegReader : IFrameSource
     /// stream, as FFmpeg's decoding would. Throws <see cref="InvalidDataException"/> when a kept frame does not
     /// decode, so the caller can fall back to FFmpeg's decoder, which conceals damage.
     /// </summary>
-    public IEnumerable<(int Index, Mat Frame)> Frames(Func<int, bool>? keep, CancellationToken cancel)
+    public IEnumerable<DecodedFrame> Frames(Func<int, bool>? keep, CancellationToken cancel)
     {
         using var packet = new Mat();
         for (int index = 0; ; index++)
@@ -54,7 +60,7 @@ internal sealed class MotionJpegReader : IFrameSource
                 frame.Dispose();
                 throw new InvalidDataException($"frame {index} is not a decodable JPEG");
             }
-            yield return (index, frame);
+            yield return new DecodedFrame(index, frame) { Seconds = VideoReader.TimeOf(capture) };
         }
     }
 

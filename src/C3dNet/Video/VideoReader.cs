@@ -60,7 +60,7 @@ public sealed class VideoReader : IDisposable, IFrameSource
     /// <summary>cv::CAP_PROP_N_THREADS (OpenCV 4.6+), an open-time parameter the OpenCvSharp enum does not name.</summary>
     private const int CapPropNThreads = 70;
 
-    private static void CheckReadable(string path)
+    internal static void CheckReadable(string path)
     {
         if (Directory.Exists(path)) throw new VideoReadException(path, "is a folder, not a video file");
         var info = new FileInfo(path);
@@ -96,10 +96,11 @@ public sealed class VideoReader : IDisposable, IFrameSource
     }
 
     /// <summary>
-    /// Decodes frames in order, yielding (index, frame) for those <paramref name="keep"/> accepts.
+    /// Decodes frames in order, yielding those <paramref name="keep"/> accepts, with OpenCV's time of each
+    /// (CAP_PROP_POS_MSEC: the decoder's pts from the start of the stream; no duration).
     /// The yielded Mat is owned by the caller. Stops at the end of the stream or on cancellation.
     /// </summary>
-    public IEnumerable<(int Index, Mat Frame)> Frames(Func<int, bool>? keep = null, CancellationToken cancel = default)
+    public IEnumerable<DecodedFrame> Frames(Func<int, bool>? keep = null, CancellationToken cancel = default)
     {
         for (int index = 0; ; index++)
         {
@@ -113,8 +114,15 @@ public sealed class VideoReader : IDisposable, IFrameSource
                 frame.Dispose();
                 yield break;
             }
-            yield return (index, frame);
+            yield return new DecodedFrame(index, frame) { Seconds = TimeOf(capture) };
         }
+    }
+
+    /// <summary>The grabbed frame's time in seconds, or null when OpenCV has none.</summary>
+    internal static double? TimeOf(VideoCapture capture)
+    {
+        double ms = capture.Get(VideoCaptureProperties.PosMsec);
+        return double.IsFinite(ms) && ms >= 0 ? ms / 1000 : null;
     }
 
     /// <summary>Counts the frames that actually decode (grabs only); the reader is spent afterwards.</summary>

@@ -1,0 +1,237 @@
+/*
+ * c3dav: the few FFmpeg calls C3dNet needs, behind a C API of plain types (ints, doubles, pointers to
+ * bytes), so that the managed side never touches an FFmpeg struct. Compiled against the installed
+ * headers when the project builds (src/C3dNet/C3dNet.csproj), so struct layouts are right by
+ * construction; c3dav_versions lets the managed side check that the libraries loaded at run time have
+ * the major versions (the ABI) it was compiled against.
+ *
+ * Decoding: every frame is decoded (the codec needs them); only frames the caller keeps are converted,
+ * from the decoder's pixel format straight to BGR at the caller's size in one sws_scale call.
+ */
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/display.h>
+#include <libavutil/error.h>
+#include <libavutil/imgutils.h>
+#include <libswscale/swscale.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#define C3DAV_EXPORT __attribute__((visibility("default")))
+/* Decoding errors tolerated in a row before the stream counts as ended (OpenCV's backend allows 4096). */
+#define MAX_ERRORS_IN_A_ROW 4096
+
+typedef struct c3dav {
+    AVFormatContext *format;
+    AVCodecContext *codec;
+    AVStream *stream;
+    AVPacket *packet;
+    AVFrame *frame;
+    struct SwsContext *sws;
+    int flushing;
+    volatile int interrupted;
+    char error[256];
+} c3dav;
+
+static void set_error(char *buffer, int size, const char *what, int code) {
+    if (!buffer || size <= 0) return;
+    char reason[AV_ERROR_MAX_STRING_SIZE] = "";
+    if (code) av_strerror(code, reason, sizeof reason);
+    snprintf(buffer, (size_t)size, "%s%s%s", what, code ? ": " : "", reason);
+}
+
+static int interrupt_callback(void *opaque) { return ((c3dav *)opaque)->interrupted; }
+
+/* Versions as AV_VERSION_INT (major << 16 | minor << 8 | micro): compiled[0..3] from the headers,
+   loaded[0..3] from the libraries, in the order avcodec, avformat, swscale, avutil. */
+C3DAV_EXPORT void c3dav_versions(int *compiled, int *loaded) {
+    compiled[0] = LIBAVCODEC_VERSION_INT;
+    compiled[1] = LIBAVFORMAT_VERSION_INT;
+    compiled[2] = LIBSWSCALE_VERSION_INT;
+    compiled[3] = LIBAVUTIL_VERSION_INT;
+    loaded[0] = (int)avcodec_version();
+    loaded[1] = (int)avformat_version();
+    loaded[2] = (int)swscale_version();
+    loaded[3] = (int)avutil_version();
+}
+
+/* FFmpeg's own log lines (e.g. "[mpeg4 @ 0x...] ac-tex damaged") off or on: callers report bad videos themselves. */
+C3DAV_EXPORT void c3dav_set_log_level(int level) { av_log_set_level(level); }
+
+C3DAV_EXPORT void c3dav_close(c3dav *h) {
+    if (!h) return;
+    sws_freeContext(h->sws);
+    av_frame_free(&h->frame);
+    av_packet_free(&h->packet);
+    avcodec_free_context(&h->codec);
+    avformat_close_input(&h->format);
+    av_free(h);
+}
+
+/*
+ * Opens a file or URL. threads: decoding threads (0: FFmpeg's choice). timeout_us > 0: network reads
+ * and connects give up after that long without data. Returns NULL with a reason in error on failure.
+ */
+static pthread_once_t network_once = PTHREAD_ONCE_INIT;
+static void network_init(void) { avformat_network_init(); }
+
+C3DAV_EXPORT c3dav *c3dav_open(const char *url, int threads, long long timeout_us, char *error, int error_size) {
+    pthread_once(&network_once, network_init);
+    c3dav *h = av_mallocz(sizeof *h);
+    if (!h) { set_error(error, error_size, "out of memory", 0); return NULL; }
+    h->format = avformat_alloc_context();
+    if (!h->format) { set_error(error, error_size, "out of memory", 0); c3dav_close(h); return NULL; }
+    h->format->interrupt_callback.callback = interrupt_callback;
+    h->format->interrupt_callback.opaque = h;
+
+    AVDictionary *options = NULL;
+    if (timeout_us > 0) {
+        char value[32];
+        snprintf(value, sizeof value, "%lld", timeout_us);
+        av_dict_set(&options, "rw_timeout", value, 0);
+        av_dict_set(&options, "timeout", value, 0); /* udp, tcp, rtsp: connect/read timeout */
+    }
+    int r = avformat_open_input(&h->format, url, NULL, &options);
+    av_dict_free(&options);
+    if (r < 0) { set_error(error, error_size, "cannot be opened", r); h->format = NULL; c3dav_close(h); return NULL; }
+    if ((r = avformat_find_stream_info(h->format, NULL)) < 0) {
+        set_error(error, error_size, "cannot read stream information", r); c3dav_close(h); return NULL;
+    }
+    const AVCodec *decoder = NULL;
+    int index = av_find_best_stream(h->format, AVMEDIA_TYPE_VIDEO, -1, -1, &decoder, 0);
+    if (index < 0 || !decoder) {
+        set_error(error, error_size, index == AVERROR_DECODER_NOT_FOUND ? "no decoder for its video codec" : "has no video stream", 0);
+        c3dav_close(h); return NULL;
+    }
+    h->stream = h->format->streams[index];
+    for (unsigned i = 0; i < h->format->nb_streams; i++)
+        if ((int)i != index) h->format->streams[i]->discard = AVDISCARD_ALL;
+    h->codec = avcodec_alloc_context3(decoder);
+    if (!h->codec || avcodec_parameters_to_context(h->codec, h->stream->codecpar) < 0) {
+        set_error(error, error_size, "cannot set up its decoder", 0); c3dav_close(h); return NULL;
+    }
+    h->codec->thread_count = threads > 0 ? threads : 0;
+    h->codec->pkt_timebase = h->stream->time_base;
+    if ((r = avcodec_open2(h->codec, decoder, NULL)) < 0) {
+        set_error(error, error_size, "cannot open its decoder", r); c3dav_close(h); return NULL;
+    }
+    h->packet = av_packet_alloc();
+    h->frame = av_frame_alloc();
+    if (!h->packet || !h->frame) { set_error(error, error_size, "out of memory", 0); c3dav_close(h); return NULL; }
+    return h;
+}
+
+static double q2d(AVRational q) { return q.den ? (double)q.num / q.den : 0.0; }
+
+/* As OpenCV's FFmpeg backend: the average frame rate, else the container's guess. */
+static double stream_fps(const c3dav *h) {
+    double fps = q2d(h->stream->avg_frame_rate);
+    if (fps < 1e-6) fps = q2d(h->stream->r_frame_rate);
+    return fps;
+}
+
+/*
+ * width, height: coded size (before rotation); fps; frames: the container's count (nb_frames, else
+ * duration x fps rounded, as OpenCV's CAP_PROP_FRAME_COUNT; 0 when unknown); rotation: degrees
+ * clockwise to turn the picture upright (0, 90, 180, 270), from the display matrix, as OpenCV applies it.
+ */
+C3DAV_EXPORT void c3dav_info(const c3dav *h, int *width, int *height, double *fps, long long *frames, int *rotation) {
+    *width = h->codec->width;
+    *height = h->codec->height;
+    *fps = stream_fps(h);
+    long long n = h->stream->nb_frames;
+    if (n <= 0) {
+        double seconds = h->format->duration > 0 ? (double)h->format->duration / AV_TIME_BASE : 0.0;
+        if (seconds < 1e-6 && h->stream->duration > 0) seconds = (double)h->stream->duration * q2d(h->stream->time_base);
+        n = (long long)floor(seconds * *fps + 0.5);
+    }
+    *frames = n > 0 ? n : 0;
+    *rotation = 0;
+    const uint8_t *matrix = av_stream_get_side_data(h->stream, AV_PKT_DATA_DISPLAYMATRIX, NULL);
+    if (matrix) {
+        /* av_display_rotation_get: counter-clockwise degrees; the picture is shown turned the other way. */
+        int angle = -(int)lrint(av_display_rotation_get((const int32_t *)matrix));
+        angle %= 360;
+        if (angle < 0) angle += 360;
+        *rotation = angle;
+    }
+}
+
+/* Stops a blocking read (a stalled network stream) from another thread; the next call returns an error. */
+C3DAV_EXPORT void c3dav_interrupt(c3dav *h) { h->interrupted = 1; }
+
+/* The next decoded frame into h->frame: 1, or 0 at the end of the stream, or a negative FFmpeg error. */
+static int decode_next(c3dav *h) {
+    int errors = 0;
+    for (;;) {
+        int r = avcodec_receive_frame(h->codec, h->frame);
+        if (r == 0) return 1;
+        if (r == AVERROR_EOF) return 0;
+        if (r != AVERROR(EAGAIN)) {
+            /* A damaged frame: skipped, as OpenCV's backend does. */
+            if (++errors > MAX_ERRORS_IN_A_ROW) return 0;
+            continue;
+        }
+        if (h->flushing) return 0;
+        r = av_read_frame(h->format, h->packet);
+        if (h->interrupted) { av_packet_unref(h->packet); return AVERROR_EXIT; }
+        if (r < 0) {
+            /* End of file, or a read error (a truncated tail): drain the frames the decoder still holds. */
+            h->flushing = 1;
+            avcodec_send_packet(h->codec, NULL);
+            continue;
+        }
+        if (h->packet->stream_index == h->stream->index) {
+            r = avcodec_send_packet(h->codec, h->packet);
+            /* A packet the decoder refuses (a cut-off tail) ends the stream there, frames still held included,
+               as in OpenCV's backend and so in the reference's cv2: both then count the same frames. */
+            if (r < 0 && r != AVERROR(EAGAIN)) { av_packet_unref(h->packet); h->flushing = 1; return 0; }
+        }
+        av_packet_unref(h->packet);
+    }
+}
+
+/*
+ * Decodes the next frame and holds it until the next call. seconds: its presentation time from the start of
+ * the stream (pts x time base; NAN when the stream has none); duration: its duration in seconds (NAN when
+ * unknown). Returns 1 for a frame, 0 at the end of the stream, -1 on error (message in c3dav_error).
+ */
+C3DAV_EXPORT int c3dav_next(c3dav *h, double *seconds, double *duration) {
+    av_frame_unref(h->frame);
+    int r = decode_next(h);
+    if (r <= 0) {
+        if (r < 0) set_error(h->error, sizeof h->error, r == AVERROR_EXIT ? "interrupted" : "decoding failed", r == AVERROR_EXIT ? 0 : r);
+        return r < 0 ? -1 : 0;
+    }
+    AVFrame *f = h->frame;
+    double tb = q2d(h->stream->time_base);
+    int64_t pts = f->best_effort_timestamp != AV_NOPTS_VALUE ? f->best_effort_timestamp : f->pts;
+    int64_t start = h->stream->start_time != AV_NOPTS_VALUE ? h->stream->start_time : 0;
+    *seconds = pts != AV_NOPTS_VALUE ? (double)(pts - start) * tb : NAN;
+    *duration = f->pkt_duration > 0 ? (double)f->pkt_duration * tb : NAN;
+    return 1;
+}
+
+/*
+ * Converts the frame c3dav_next returned to BGR (bilinear) at width x height into out (rows of stride bytes),
+ * from the decoder's pixel format in one sws_scale call. Frames that are not kept are never converted.
+ * Returns 0, or -1 when there is no frame or its format cannot be converted.
+ */
+C3DAV_EXPORT int c3dav_convert(c3dav *h, int width, int height, uint8_t *out, int stride) {
+    AVFrame *f = h->frame;
+    if (!f->data[0]) { set_error(h->error, sizeof h->error, "no decoded frame to convert", 0); return -1; }
+    h->sws = sws_getCachedContext(h->sws, f->width, f->height, (enum AVPixelFormat)f->format,
+                                  width, height, AV_PIX_FMT_BGR24, SWS_BILINEAR, NULL, NULL, NULL);
+    if (!h->sws) { set_error(h->error, sizeof h->error, "cannot convert its pixel format", 0); return -1; }
+    uint8_t *planes[4] = {out, NULL, NULL, NULL};
+    int strides[4] = {stride, 0, 0, 0};
+    sws_scale(h->sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height, planes, strides);
+    return 0;
+}
+
+C3DAV_EXPORT const char *c3dav_error(const c3dav *h) { return h->error; }
+
+/* FFmpeg's name of the video codec ("mpeg4", "h264", "mjpeg", ...). */
+C3DAV_EXPORT const char *c3dav_codec(const c3dav *h) { return avcodec_get_name(h->codec->codec_id); }
