@@ -10,6 +10,7 @@ var root = new RootCommand("c3d: video action recognition with C3D (3D ConvNets)
     EvalCommand.Create(),
     PredictCommand.Create(),
     FeaturesCommand.Create(),
+    ServeCommand.Create(),
     InitCommand.Create(),
     InfoCommand.Create(),
     BenchCommand.Create(),
