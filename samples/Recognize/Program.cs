@@ -2,35 +2,22 @@
 //   dotnet run -- CHECKPOINT VIDEO
 // Prints the most probable class of each window (16 sampled frames) and of the whole video
 // (the mean of the windows' probabilities), as `c3d predict` does.
-using C3dNet.Checkpoints;
-using C3dNet.Inference;
-using static TorchSharp.torch;
+using C3dNet;
 
 if (args.Length != 2)
 {
     Console.Error.WriteLine("usage: Recognize CHECKPOINT VIDEO");
     return 1;
 }
-string checkpointPath = args[0], videoPath = args[1];
 
-using var checkpoint = C3dCheckpoint.Load(checkpointPath);
-if (checkpoint.ClassNames is not { } classNames)
+using var recognizer = ActionRecognizer.Load(args[0], new RecognizerOptions { TopK = 1 }); // c3d predict's stride and frame step
+var result = recognizer.Recognize(args[1]);
+foreach (var warning in result.Warnings) Console.Error.WriteLine($"warning: {warning}");
+
+for (int i = 0; i < result.Windows.Count; i++)
 {
-    Console.Error.WriteLine($"{checkpointPath}: stores no class names");
-    return 1;
-}
-using var model = ClipModel.FromCheckpoint(checkpoint, checkpointPath, CPU, InferencePrecision.Fp32);
-var settings = SamplingSettings.For(model.Config, stride: 8); // c3d predict's default stride; the checkpoint's frame step
-var predictor = new Predictor(model, settings, batchSize: 8);
-
-var prediction = predictor.Predict(new InputItem(videoPath, InputKind.Video));
-foreach (var warning in prediction.Run.Warnings) Console.Error.WriteLine($"warning: {warning}");
-var report = PredictionReport.ForInput(prediction, classNames, topK: 1);
-
-for (int i = 0; i < report.Windows.Count; i++)
-{
-    var w = report.Windows[i];
+    var w = result.Windows[i];
     Console.WriteLine($"window {i}: frames {w.StartFrame}-{w.EndFrame} ({w.StartSeconds:0.00}-{w.EndSeconds:0.00} s): {w.Top[0].Label} {w.Top[0].Prob:0.000}");
 }
-Console.WriteLine($"video: {report.Video.Top[0].Label} {report.Video.Top[0].Prob:0.000}");
+Console.WriteLine($"video: {result.Label} {result.Top[0].Prob:0.000}");
 return 0;

@@ -11,6 +11,7 @@ var root = new RootCommand("c3d: video action recognition with C3D (3D ConvNets)
     PredictCommand.Create(),
     FeaturesCommand.Create(),
     LinearCommand.Create(),
+    ServeCommand.Create(),
     InitCommand.Create(),
     InfoCommand.Create(),
     BenchCommand.Create(),

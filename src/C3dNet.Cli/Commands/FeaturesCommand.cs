@@ -63,13 +63,15 @@ internal static class FeaturesCommand
             a.Overwrite, inputs);
         var device = DeviceSelector.Resolve(a.Device);
         if (Bf16Support.Warning(InferencePrecisions.Parse(a.Precision), device) is { } slow) ConsoleUi.Warning(slow);
-        using var checkpoint = CheckpointLoader.Load(weights, CheckpointUse.Backbone);
-        if (a.Pretrained is not null && checkpoint.Kind != CheckpointKind.Pretrained)
+        using var recognizer = ActionRecognizer.LoadForFeatures(weights, new RecognizerOptions
+        {
+            Device = a.Device, Precision = InferencePrecisions.Parse(a.Precision), BatchSize = a.BatchSize, FrameStep = a.FrameStep, FolderFps = a.Fps,
+            Decoder = DecoderOption.Resolve(a.Decoder),
+        });
+        if (a.Pretrained is not null && recognizer.Kind != CheckpointKind.Pretrained)
             ConsoleUi.Warning($"{weights}: is a training checkpoint, not Sports-1M weights; using it as such");
-        using var model = ClipModel.FromCheckpoint(checkpoint, weights, device, InferencePrecisions.Parse(a.Precision));
-        int stride = a.Stride ?? model.Config.ClipLength;
-        var settings = SamplingSettings.For(model.Config, stride, a.FrameStep, a.Fps) with { Decoder = DecoderOption.Resolve(a.Decoder) };
-        var extractor = new FeatureExtractor(model, settings, InferenceBatchSize.Resolve(a.BatchSize, device, model.Config.WidthMultiplier), a.Layer);
+        var features = new FeatureOptions { Layer = a.Layer, Stride = a.Stride };
+        int stride = recognizer.FeatureSampling(features).Stride;
         OutputPolicy.CreateFolder(a.Out);
 
         var entries = new List<FeatureEntry>();
@@ -79,9 +81,9 @@ internal static class FeaturesCommand
             cancel.ThrowIfCancellationRequested();
             try
             {
-                var run = extractor.Extract(items[i], null, cancel);
-                foreach (var w in run.Warnings) ConsoleUi.Warning(w);
-                entries.Add(extractor.Save(run, a.Out, names[i]));
+                var clips = recognizer.ExtractFeatures(items[i], features, null, cancel);
+                foreach (var w in clips.Warnings) ConsoleUi.Warning(w);
+                entries.Add(clips.Save(a.Out, names[i]));
             }
             // A bad input is reported and skipped; an output that cannot be written (OutputException) stops the run.
             catch (Exception e) when (e is not OutputException && e is VideoReadException or FrameReadException or InvalidDataException or IOException
@@ -91,8 +93,8 @@ internal static class FeaturesCommand
                 failures.Add(new FeatureFailure(items[i].Path, e.Message));
             }
         }
-        new FeatureIndex(a.Layer, model.Config.FcWidth, weights, model.Config.ClipLength, stride, entries, failures).Save(a.Out);
-        ConsoleUi.Table($"{a.Layer} features ({model.Config.FcWidth} wide) in {a.Out}", ["input", "clips", "clips file", "video file"],
+        new FeatureIndex(a.Layer, recognizer.FeatureWidth, weights, recognizer.ClipLength, stride, entries, failures).Save(a.Out);
+        ConsoleUi.Table($"{a.Layer} features ({recognizer.FeatureWidth} wide) in {a.Out}", ["input", "clips", "clips file", "video file"],
             entries.Select(e => new[] { e.Input, e.Clips.ToString(CultureInfo.InvariantCulture), e.ClipsFile, e.VideoFile }));
         if (failures.Count > 0) ConsoleUi.Warning($"{failures.Count} of {items.Count} inputs failed (listed under \"failed\" in {FeatureIndex.FileName})");
         return CommandRunner.ForInputs(items.Count, failures.Count);

@@ -26,9 +26,9 @@ internal static class PredictCommand
         var inputs = new Argument<string[]>("inputs") { Description = "Video files, frame folders (00001.jpg …) or glob patterns", Arity = ArgumentArity.ZeroOrMore };
         var checkpoint = new Option<string>("--checkpoint") { Description = "A trained C3D checkpoint (.pth.tar, ours or the reference's)", Required = true };
         var labels = new Option<string?>("--labels") { Description = "Class list ('1 ClassName' lines) for checkpoints that store none" };
-        var stride = new Option<int>("--stride") { Description = "Sampled frames between window starts", DefaultValueFactory = _ => 8 };
+        var stride = new Option<int>("--stride") { Description = "Sampled frames between window starts", DefaultValueFactory = _ => new RecognizerOptions().Stride };
         var frameStep = new Option<int?>("--frame-step") { Description = "Keep every k-th video frame (default: the checkpoint's, as in training)" };
-        var topK = new Option<int>("--top-k") { Description = "Classes listed per window and per video", DefaultValueFactory = _ => 5 };
+        var topK = new Option<int>("--top-k") { Description = "Classes listed per window and per video", DefaultValueFactory = _ => new RecognizerOptions().TopK };
         var batch = InferenceOptions.BatchSize();
         var json = new Option<bool>("--json") { Description = "Print JSON (schema in the README) instead of tables" };
         var csv = new Option<bool>("--csv") { Description = "Print the windows as CSV instead of tables" };
@@ -76,18 +76,19 @@ internal static class PredictCommand
 
         var device = DeviceSelector.Resolve(a.Device);
         if (Bf16Support.Warning(InferencePrecisions.Parse(a.Precision), device) is { } slow) ConsoleUi.Warning(slow);
-        using var checkpoint = CheckpointLoader.Load(a.Checkpoint, CheckpointUse.Classifier);
-        var names = CheckpointLoader.ClassNames(checkpoint, a.Checkpoint, a.Labels);
-        using var model = ClipModel.FromCheckpoint(checkpoint, a.Checkpoint, device, InferencePrecisions.Parse(a.Precision));
-        var settings = SamplingSettings.For(model.Config, a.Stride, a.FrameStep, a.Fps) with { Decoder = DecoderOption.Resolve(a.Decoder) };
+        using var recognizer = ActionRecognizer.Load(a.Checkpoint, new RecognizerOptions
+        {
+            Device = a.Device, Precision = InferencePrecisions.Parse(a.Precision), BatchSize = a.BatchSize, LabelsFile = a.Labels,
+            Stride = a.Stride, FrameStep = a.FrameStep, TopK = a.TopK, FolderFps = a.Fps, Decoder = DecoderOption.Resolve(a.Decoder),
+        });
+        var names = recognizer.ClassNames;
         int k = Math.Min(a.TopK, names.Count);
 
-        if (a.Live is not null) return Live(a, model, settings, names, cancel);
+        if (a.Live is not null) return Live(a, recognizer, cancel);
 
         if (a.FrameStep is not null && items.Any(i => i.Kind == InputKind.FrameFolder))
             ConsoleUi.Warning("frame folders are used as they are (already sampled); --frame-step applies to videos only");
 
-        var predictor = new Predictor(model, settings, InferenceBatchSize.Resolve(a.BatchSize, device, model.Config.WidthMultiplier));
         var reports = new List<InputReport>();
         var failed = new List<InputFailure>();
         for (int i = 0; i < items.Count; i++)
@@ -96,16 +97,17 @@ internal static class PredictCommand
             var item = items[i];
             try
             {
-                var prediction = predictor.Predict(item, null, cancel);
-                foreach (var w in prediction.Run.Warnings) ConsoleUi.Warning(w);
-                var report = PredictionReport.ForInput(prediction, names, k);
+                var recognition = recognizer.Recognize(item, null, cancel);
+                var prediction = recognition.Prediction;
+                foreach (var w in recognition.Warnings) ConsoleUi.Warning(w);
+                var report = recognition.Report;
                 reports.Add(report);
                 if (!a.Json && !a.Csv) ShowTables(report, prediction);
                 ConsoleUi.Info(Speed(prediction.Run));
                 string? annotated = AnnotatedPath(i);
                 if (annotated is not null)
                 {
-                    AnnotatedVideo.Write(prediction, annotated, names, cancel, settings.Decoder);
+                    AnnotatedVideo.Write(prediction, annotated, names, cancel, recognizer.Sampling.Decoder);
                     ConsoleUi.Info($"annotated video: {annotated}");
                 }
             }
@@ -156,13 +158,14 @@ internal static class PredictCommand
         return $"{run.Input}: {run.Windows.Count} windows from {run.SampledFrames} sampled of {run.SourceFrames} frames in {seconds:0.00} s ({run.Windows.Count / seconds:0.00} clips/s{realTime})";
     }
 
-    private static int Live(Args a, ClipModel model, SamplingSettings settings, IReadOnlyList<string> names, CancellationToken cancel)
+    private static int Live(Args a, ActionRecognizer recognizer, CancellationToken cancel)
     {
         if (a.Json || a.Csv || a.OutDir is not null) throw new ArgumentException("--live prints label changes as they happen; --json, --csv and --out-dir apply to files (use --out for a video)");
-        using var stream = VideoDecoders.OpenStream(a.Live!, settings.Decoder); // an unreachable stream: one line naming it (CommandRunner)
+        using var stream = VideoDecoders.OpenStream(a.Live!, recognizer.Sampling.Decoder); // an unreachable stream: one line naming it (CommandRunner)
+        var settings = recognizer.Sampling;
         ConsoleUi.Info($"live: {a.Live} ({stream.Width}x{stream.Height}, {stream.Fps:0.##} fps, frame step {settings.FrameStep}, stride {settings.Stride}); Ctrl-C stops");
         // Ctrl-C (SIGINT) or SIGTERM cancels the token: the stream ends cleanly and the annotated video is finished.
-        var summary = LivePredictor.Run(stream, model, settings, names, change =>
+        var summary = recognizer.RecognizeLive(stream, change =>
         {
             string at = change.Seconds is { } s ? $"{s:0.00} s" : $"frame {change.Frame}";
             ConsoleUi.Info($"{at}: {change.Label} ({change.Prob:0.000})");

@@ -69,12 +69,15 @@ public sealed class FeatureExtractor(ClipModel model, SamplingSettings settings,
     public static (string Clips, string Video) FileNames(string name, string layer) => ($"{name}_{layer}.npy", $"{name}_{layer}_video.npy");
 
     /// <summary>Writes <c>NAME_LAYER.npy</c> ([clips, width]) and <c>NAME_LAYER_video.npy</c> ([width]) and returns the index entry.</summary>
-    public FeatureEntry Save(InputRun run, string outDir, string name)
+    public FeatureEntry Save(InputRun run, string outDir, string name) => Save(run, outDir, name, Layer);
+
+    /// <summary>Writes the files of <paramref name="layer"/> features (see the instance overload).</summary>
+    public static FeatureEntry Save(InputRun run, string outDir, string name, string layer)
     {
         int width = run.Windows[0].Values.Length;
         var flat = new float[run.Windows.Count * width];
         for (int i = 0; i < run.Windows.Count; i++) run.Windows[i].Values.CopyTo(flat, i * width);
-        var (clipsFile, videoFile) = FileNames(name, Layer);
+        var (clipsFile, videoFile) = FileNames(name, layer);
         NpyFile.WriteFloat32(Path.Combine(outDir, clipsFile), flat, run.Windows.Count, width);
         NpyFile.WriteFloat32(Path.Combine(outDir, videoFile), NormalisedMean(run.Windows.Select(w => w.Values).ToList()), width);
         return new FeatureEntry(run.Input, run.Windows.Count, run.FrameStep, run.Fps,

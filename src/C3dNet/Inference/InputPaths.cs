@@ -40,6 +40,12 @@ public static class InputPaths
         return items;
     }
 
+    /// <summary>One path as it is (no pattern): a video file, a frame folder, or an item naming its problem.</summary>
+    public static InputItem Of(string path) =>
+        File.Exists(path) ? new InputItem(path, InputKind.Video)
+        : Directory.Exists(path) ? Folder(path)
+        : new InputItem(path, InputKind.Video, "file not found");
+
     private static InputItem Folder(string dir) => FrameFolder.HasImages(dir)
         ? new InputItem(dir, InputKind.FrameFolder)
         : new InputItem(dir, InputKind.FrameFolder,

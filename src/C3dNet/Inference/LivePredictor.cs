@@ -20,16 +20,18 @@ public sealed record LiveSummary(int Frames, int Windows, int Changes, bool Canc
 /// </summary>
 public static class LivePredictor
 {
+    /// <param name="probabilities">How a clip's probabilities are computed (default: <paramref name="model"/>'s, unguarded).</param>
     public static LiveSummary Run(IFrameSource stream, ClipModel model, SamplingSettings settings, IReadOnlyList<string> classNames,
-        Action<LabelChange> onChange, string? outPath = null, CancellationToken cancel = default)
+        Action<LabelChange> onChange, string? outPath = null, CancellationToken cancel = default, WindowedInference.ClipFunction? probabilities = null)
     {
+        probabilities ??= model.Probabilities;
         var clock = Stopwatch.StartNew();
         double? fps = stream.Fps > 0 && double.IsFinite(stream.Fps) ? stream.Fps : null;
         int frames = 0, windows = 0, changes = 0;
         (int Index, float Prob)? current = null;
         var batcher = new ClipBatcher<(int Frame, double? Seconds)>(1, model.Config, (buffer, ends) =>
         {
-            var top = TopK.Of(model.Probabilities(buffer, 1)[0], 1)[0];
+            var top = TopK.Of(probabilities(buffer, 1)[0], 1)[0];
             windows++;
             bool changed = current is null || current.Value.Index != top.Index;
             current = top;

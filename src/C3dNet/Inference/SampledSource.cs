@@ -4,8 +4,8 @@ using OpenCvSharp;
 
 namespace C3dNet.Inference;
 
-/// <summary>What an input is: a video file, or a folder of frames that were already sampled.</summary>
-public enum InputKind { Video, FrameFolder }
+/// <summary>What an input is: a video file, a folder of frames that were already sampled, or frames a program supplied.</summary>
+public enum InputKind { Video, FrameFolder, Frames }
 
 /// <summary>Frames of one input, sampled and resized for the model, read lazily in order.</summary>
 public interface ISampledSource : IDisposable

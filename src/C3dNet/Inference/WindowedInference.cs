@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using OpenCvSharp;
 
 namespace C3dNet.Inference;
 
@@ -64,23 +65,42 @@ public static class WindowedInference
     private static (List<WindowOutput> Windows, int Sampled) RunSource(ISampledSource source, ClipModel model, SamplingSettings settings,
         int batchSize, ClipFunction compute, IProgress<int>? windowsDone, CancellationToken cancel)
     {
-        var outputs = new List<WindowOutput>();
-        var batcher = new ClipBatcher<(ClipWindow Window, int Start, int End, double? StartS, double? EndS)>(batchSize, model.Config, (buffer, tags) =>
+        using var pipeline = new WindowPipeline(model, settings, source.Fps, batchSize, compute, windowsDone, cancel);
+        foreach (var frame in source.Frames(cancel)) pipeline.Push(frame);
+        return pipeline.Finish();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="compute"/> over frames a caller supplies (any size, BGR, in order; they stay the caller's):
+    /// every <see cref="SamplingSettings.FrameStep"/>-th frame is kept, as for a video whose length is not known.
+    /// </summary>
+    public static async Task<InputRun> RunFramesAsync(string name, IAsyncEnumerable<Mat> frames, double? fps, ClipModel model, SamplingSettings settings,
+        int batchSize, ClipFunction compute, IProgress<int>? windowsDone = null, CancellationToken cancel = default)
+    {
+        if (batchSize < 1) throw new ArgumentException($"--batch-size must be at least 1, got {batchSize}");
+        if (fps is { } f && !(f > 0 && double.IsFinite(f))) throw new ArgumentException($"the frame rate must be positive, got {f}");
+        var clock = Stopwatch.StartNew();
+        var sampler = new FrameSampler(settings, fps);
+        var pipeline = new WindowPipeline(model, settings, fps, batchSize, compute, windowsDone, cancel);
+        (List<WindowOutput> Windows, int Sampled) result;
+        using (pipeline)
         {
-            cancel.ThrowIfCancellationRequested();
-            var values = compute(buffer, tags.Count);
-            for (int i = 0; i < tags.Count; i++)
-                outputs.Add(new WindowOutput(tags[i].Window, tags[i].Start, tags[i].End, values[i], tags[i].StartS, tags[i].EndS));
-            windowsDone?.Report(outputs.Count);
-        });
-        using var stream = new WindowStream(settings.ClipLength, settings.Stride);
-        void OnWindow(ReadyWindow w) => batcher.Add(w.Frames.Select(f => f.Frame).ToArray(),
-            (w.Window, w.StartFrame, w.EndFrame, w.StartSeconds, w.EndSeconds(source.Fps)));
-        foreach (var frame in source.Frames(cancel)) stream.Push(frame, OnWindow);
-        int sampled = stream.SampledFrames;
-        stream.Complete(OnWindow);
-        batcher.Flush();
-        return (outputs, sampled);
+            await foreach (var frame in frames.WithCancellation(cancel).ConfigureAwait(false))
+            {
+                cancel.ThrowIfCancellationRequested();
+                if (sampler.Sample(frame) is { } sampled) pipeline.Push(sampled);
+            }
+            result = pipeline.Finish();
+        }
+        var source = new SuppliedFrames(name, fps, settings.FrameStep, sampler.Width, sampler.Height, sampler.SourceFrames);
+        return Build(new InputItem(name, InputKind.Frames), source, result, settings, [], clock);
+    }
+
+    /// <summary>The sizes and counts of caller-supplied frames, for <see cref="Build"/>.</summary>
+    private sealed record SuppliedFrames(string Input, double? Fps, int FrameStep, int Width, int Height, int SourceFrames) : ISampledSource
+    {
+        public IEnumerable<SampledFrame> Frames(CancellationToken cancel = default) => throw new NotSupportedException();
+        public void Dispose() { }
     }
 
     private static InputRun Build(InputItem input, ISampledSource source, (List<WindowOutput> Windows, int Sampled) result,
