@@ -42,13 +42,14 @@ internal static class OutputFolder
             try { previous = PreprocessManifest.Load(manifestPath); }
             catch (InvalidDataException e)
             {
-                throw new InvalidOperationException($"{e.Message}. Add --overwrite to replace {outDir}, or choose another --out");
+                throw new InvalidOperationException($"{e.Message}. {(shard is null ? $"Add --overwrite to replace {outDir}" : $"Delete it to redo shard {shard}")}, or choose another --out");
             }
             var differences = previous.Options.Differences(options);
             if (differences.Count > 0)
                 throw new InvalidOperationException(
-                    $"{outDir} was made with different options ({string.Join("; ", differences)}). " +
-                    "Run with the same options to resume it, add --overwrite to replace it, or choose another --out");
+                    $"{(shard is null ? outDir : $"{manifestPath} (shard {shard})")} was made with different options ({string.Join("; ", differences)}). " +
+                    (shard is null ? "Run with the same options to resume it, add --overwrite to replace it, or choose another --out"
+                                   : "Run every shard with the same options, or choose another --out"));
             if (shard is null) RemoveTempFolders(outDir); // a shard redoes its own pending videos, temporary folder first
             return previous;
         }

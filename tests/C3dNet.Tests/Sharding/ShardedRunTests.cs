@@ -183,12 +183,14 @@ public class ShardedRunTests(ShardedRunFixture data) : IClassFixture<ShardedRunF
     public void Invalid_shard_arguments_are_refused_with_the_reason_and_nothing_written(string shard, string reason)
     {
         string output = data.NewOutput("bad");
-        foreach (string[] args in new[]
-                 {
-                     ["preprocess", "--videos", data.Videos, "--out", output, "--shard", shard],
-                     ["features", data.Pattern, "--checkpoint", MotionModelFixture.CheckpointPath, "--out", output, "--shard", shard],
-                     new[] { "predict", data.Pattern, "--checkpoint", MotionModelFixture.CheckpointPath, "--results", output, "--shard", shard },
-                 })
+        // One option, parsed the same by every verb: preprocess for each value, features and predict for one (each run costs a process).
+        var commands = new List<string[]> { new[] { "preprocess", "--videos", data.Videos, "--out", output, "--shard", shard } };
+        if (shard == "3/2")
+        {
+            commands.Add(["features", data.Pattern, "--checkpoint", MotionModelFixture.CheckpointPath, "--out", output, "--shard", shard]);
+            commands.Add(["predict", data.Pattern, "--checkpoint", MotionModelFixture.CheckpointPath, "--results", output, "--shard", shard]);
+        }
+        foreach (string[] args in commands)
         {
             var (code, _, stderr) = CliRunner.Run(args);
             Assert.Equal(1, code);
@@ -207,6 +209,20 @@ public class ShardedRunTests(ShardedRunFixture data) : IClassFixture<ShardedRunF
         Assert.Equal((1, true), (code, Flat(stderr).Contains("--shard needs --results DIR")));
         (code, _, stderr) = CliRunner.Run("merge", "--out", data.Frames); // an unsharded output: nothing to merge
         Assert.Equal((1, true), (code, Flat(stderr).Contains("no shard manifests")));
+    }
+
+    [Fact]
+    public void A_shard_rerun_with_other_options_is_refused_and_its_frames_kept()
+    {
+        string output = data.NewOutput("options");
+        var options = new PreprocessOptions { VideosDir = data.Videos, OutDir = output, Width = 32, Height = 24, Jobs = 1, Shard = new ShardSpec(1, 7) }; // owns 2 of the 8 videos
+        DatasetPreprocessor.Run(options);
+        var before = Files(output);
+        var e = Assert.Throws<InvalidOperationException>(() => DatasetPreprocessor.Run(options with { Width = 40 }));
+        Assert.Contains("shard 1/7) was made with different options (width: 32 → 40)", e.Message);
+        Assert.Contains("Run every shard with the same options", e.Message);
+        Assert.Equal(before, Files(output));
+        Assert.Equal(2, Directory.GetDirectories(output, "*", SearchOption.AllDirectories).Count(d => File.Exists(Path.Combine(d, "00001.jpg"))));
     }
 
     [Fact]
