@@ -157,36 +157,58 @@ expect_refused() {
 expect_refused stepped-no-count 0-4:2 auto "the Slurm array 0-4:2 is stepped"
 expect_refused list 1,3,7 auto "not one evenly stepped range"
 
-# The deploy/ job scripts, with a stand-in for c3d (C3D=...) that resolves the --shard it is given with the real
-# `c3d shard-info` and exits 2 ("done, some inputs bad"), which the scripts must count as a finished shard.
-echo "slurm: deploy/slurm/*.sbatch with a stand-in c3d"
-cat > "$tmp/c3d-stub" <<STUB
-#!/usr/bin/env bash
-set -euo pipefail
-args=("\$@"); shard=""
-for ((k = 0; k < \${#args[@]}; k++)); do [ "\${args[k]}" = --shard ] && shard="\${args[k+1]}"; done
-echo "\$*" > "$tmp/out/\$SLURM_JOB_NAME-\${SLURM_ARRAY_TASK_ID:-none}.args"
-if [ -n "\$shard" ]; then "$c3d" shard-info --shard "\$shard" --inputs 10 > "$tmp/out/\$SLURM_JOB_NAME-\$SLURM_ARRAY_TASK_ID.json"; exit 2; fi
-STUB
-chmod +x "$tmp/c3d-stub"
-export C3D="$tmp/c3d-stub"
-sbatch_wait pre 1-3 "$root/deploy/slurm/preprocess.sbatch" /videos /frames --split group && check_shards pre 3
-grep -qx -- "preprocess --videos /videos --out /frames --shard auto --split group" "$tmp/out/pre-1.args"
-sbatch_wait feat 1-3 "$root/deploy/slurm/features.sbatch" /features '/videos/*/*.avi' --layer fc7 && check_shards feat 3
-grep -qx -- "features /videos/\*/\*.avi --layer fc7 --out /features --shard auto" "$tmp/out/feat-2.args"
-# A resubmit of shards 2 and 3 of 3 names them; then the merge runs after the array (afterok) as deploy/slurm/merge.sbatch says.
-jobid=$(SHARDS=3 sbatch --parsable --job-name=again --array=2,3 --ntasks=1 --chdir="$root" --output="$tmp/out/again-%a.log" \
-        "$root/deploy/slurm/preprocess.sbatch" /videos /frames)
-timeout "$timeout_s" sbatch --wait --quiet --job-name=merge --dependency="afterok:$jobid" --chdir="$root" --output="$tmp/out/merge.log" \
-        "$root/deploy/slurm/merge.sbatch" /frames
-/usr/bin/env python3 - "$tmp/out" <<'PY'
+# The deploy/ job scripts with the real c3d (C3D=./c3d, built above) on generated videos: preprocess and features as
+# job arrays of 3, each merged by merge.sbatch after its array (afterok), compared with one unsharded run of each.
+echo "slurm: deploy/slurm/*.sbatch with the real c3d on generated videos"
+export C3D="$c3d"
+data="$tmp/data"
+"$c3d" generate-data --out "$data/videos" --classes 2 --videos-per-class 3 --frames 24 --width 64 --height 48 --jobs 1 >/dev/null
+frames=(--width 56 --height 42 --jobs 1)
+checkpoint="$root/tests/C3dNet.Tests/Fixtures/motion_narrow.pth.tar"
+# submit_and_merge NAME OUT SCRIPT ARGS...: the array 1-3 of SCRIPT, then merge.sbatch OUT once every task succeeded.
+submit_and_merge() {
+  local name=$1 out=$2 script=$3; shift 3
+  local jobid
+  jobid=$(sbatch --parsable --job-name="$name" --array=1-3 --ntasks=1 --cpus-per-task=1 --chdir="$root" \
+          --output="$tmp/out/$name-%a.log" "$script" "$@")
+  timeout "$timeout_s" sbatch --wait --quiet --job-name="$name-merge" --dependency="afterok:$jobid" --cpus-per-task=1 \
+          --chdir="$root" --output="$tmp/out/$name-merge.log" "$root/deploy/slurm/merge.sbatch" "$out"
+  grep -q "merged 3 shards" "$tmp/out/$name-merge.log"
+}
+submit_and_merge pre "$data/frames" "$root/deploy/slurm/preprocess.sbatch" "$data/videos" "$data/frames" "${frames[@]}"
+submit_and_merge feat "$data/features" "$root/deploy/slurm/features.sbatch" "$data/features" "$data/videos/*/*.avi" --checkpoint "$checkpoint"
+"$c3d" preprocess --videos "$data/videos" --out "$data/one-frames" "${frames[@]}" >/dev/null
+"$c3d" features "$data/videos/*/*.avi" --checkpoint "$checkpoint" --out "$data/one-features" >/dev/null 2>&1
+# Frames, labels.txt, .npy files: the same bytes; the manifests and indexes: the same documents (timing fields aside).
+diff -r -x shards -x manifest.json "$data/one-frames" "$data/frames"
+diff -r -x shards -x index.json "$data/one-features" "$data/features"
+/usr/bin/env python3 - "$data" <<'PY'
 import json, os, sys
-folder = sys.argv[1]
-got = {t: json.load(open(os.path.join(folder, f"again-{t}.json")))["shard"] for t in (2, 3)}
-assert got == {2: 2, 3: 3}, f"resubmitted tasks resolved to {got}"
-assert open(os.path.join(folder, "merge-none.args")).read().strip() == "merge --out /frames"
-print("  again: --array=2,3 with SHARDS=3 -> shards 2/3 and 3/3; merge.sbatch ran after it (afterok): c3d merge --out /frames")
+data = sys.argv[1]
+timing = {"seconds", "started_utc", "finished_utc", "elapsed", "videos_per_second"}
+def load(path):
+    def strip(x):
+        if isinstance(x, dict): return {k: strip(v) for k, v in x.items() if k not in timing}
+        if isinstance(x, list): return [strip(v) for v in x]
+        return x
+    return strip(json.load(open(path)))
+for one, merged in (("one-frames/manifest.json", "frames/manifest.json"), ("one-features/index.json", "features/index.json")):
+    a, b = load(os.path.join(data, one)), load(os.path.join(data, merged))
+    assert a == b, f"{merged} differs from the unsharded {one}"
+manifest = load(os.path.join(data, "frames/manifest.json"))
+done = sum(v["status"] == "done" for v in manifest["videos"])
+print(f"  pre, feat: 3 array tasks each, merged after them (afterok): frames ({done} videos), manifest.json, labels.txt, "
+      f"index.json and .npy files equal to one unsharded run")
 PY
+# A resubmit of shards 2 and 3 of 3 (SHARDS=3 names them): they find their work done, and the merge runs again.
+jobid=$(SHARDS=3 sbatch --parsable --job-name=again --array=2,3 --ntasks=1 --cpus-per-task=1 --chdir="$root" \
+        --output="$tmp/out/again-%a.log" "$root/deploy/slurm/preprocess.sbatch" "$data/videos" "$data/frames" "${frames[@]}")
+timeout "$timeout_s" sbatch --wait --quiet --job-name=again-merge --dependency="afterok:$jobid" --cpus-per-task=1 --chdir="$root" \
+        --output="$tmp/out/again-merge.log" "$root/deploy/slurm/merge.sbatch" "$data/frames"
+for t in 2 3; do tr '\n' ' ' < "$tmp/out/again-$t.log" | grep -q "0 videos extracted.*2 already complete"; done
+grep -q "merged 3 shards" "$tmp/out/again-merge.log"
+diff -r -x shards "$data/one-frames" "$data/frames"
+echo "  again: --array=2,3 with SHARDS=3 resumed shards 2/3 and 3/3 (nothing left to do); merge.sbatch ran after them"
 unset C3D
 
 if [ $# -gt 0 ]; then

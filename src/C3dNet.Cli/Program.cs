@@ -15,6 +15,7 @@ var root = new RootCommand("c3d: video action recognition with C3D (3D ConvNets)
     InitCommand.Create(),
     InfoCommand.Create(),
     BenchCommand.Create(),
+    MergeCommand.Create(),
     ShardInfoCommand.Create(),
 };
 root.Options.Add(CommandRunner.Verbose);

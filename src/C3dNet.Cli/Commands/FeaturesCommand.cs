@@ -6,6 +6,7 @@ using C3dNet.Datasets;
 using C3dNet.Inference;
 using C3dNet.Outputs;
 using C3dNet.Runtime;
+using C3dNet.Sharding;
 using C3dNet.Video;
 using OpenCvSharp;
 
@@ -18,7 +19,10 @@ namespace C3dNet.Cli.Commands;
 internal static class FeaturesCommand
 {
     private sealed record Args(string[] Inputs, string? Checkpoint, string? Pretrained, string Layer, int? Stride, int? FrameStep,
-        int? BatchSize, string Out, bool Overwrite, string Precision, string Device, double? Fps, string Decoder);
+        int? BatchSize, string Out, bool Overwrite, string Precision, string Device, double? Fps, string Decoder, ShardSpec? Shard);
+
+    /// <summary>The job name in features shard records.</summary>
+    public const string ShardJob = "features";
 
     public static Command Create()
     {
@@ -38,14 +42,15 @@ internal static class FeaturesCommand
         device.AcceptOnlyFromAmong(DeviceSelector.Choices);
         var fps = new Option<double?>("--fps") { Description = "Frame rate of frame folders (recorded in index.json)" };
         var decoder = DecoderOption.Create();
+        var shard = ShardOption.Create();
         var command = new Command("features", "Extract C3D fc6/fc7 features per clip and per video (.npy)")
         {
-            inputs, checkpoint, pretrained, layer, stride, frameStep, batch, outDir, overwrite, precision, device, fps, decoder,
+            inputs, checkpoint, pretrained, layer, stride, frameStep, batch, outDir, overwrite, precision, device, fps, decoder, shard,
         };
         command.SetAction(parse => CommandRunner.Run(parse, cancel => Execute(new Args(
             parse.GetValue(inputs) ?? [], parse.GetValue(checkpoint), parse.GetValue(pretrained), parse.GetValue(layer)!, parse.GetValue(stride),
             parse.GetValue(frameStep), parse.GetValue(batch), parse.GetValue(outDir)!, parse.GetValue(overwrite), parse.GetValue(precision)!, parse.GetValue(device)!,
-            parse.GetValue(fps), parse.GetValue(decoder)!), cancel), stopping: "stopping after this clip batch", needsOpenCv: true));
+            parse.GetValue(fps), parse.GetValue(decoder)!, parse.GetValue(shard)), cancel), stopping: "stopping after this clip batch", needsOpenCv: true));
         return command;
     }
 
@@ -55,12 +60,20 @@ internal static class FeaturesCommand
         if (a.BatchSize < 1) throw new ArgumentException($"--batch-size must be at least 1, got {a.BatchSize}");
         string weights = (a.Checkpoint ?? a.Pretrained)!;
         var items = InputPaths.Expand(a.Inputs);
+        // Names over the full input list, so the shards' .npy files never collide; a shard then does its own inputs only.
         var names = OutputNames.Unique(items.Select(i => i.Path));
-        // Every file this run writes is checked before any work: earlier results are replaced only with --overwrite.
+        var record = a.Shard is { } spec
+            ? ShardManifest.Begin(ShardJob, spec, items.Select(i => i.Path).ToList(),
+                $"layer={a.Layer} weights={Path.GetFullPath(weights)} stride={a.Stride} frame_step={a.FrameStep} fps={a.Fps} precision={a.Precision}")
+            : null;
+        var mine = record is null ? Enumerable.Range(0, items.Count).ToArray() : ShardAssignment.Positions(items.Count, record.Spec);
+        string indexPath = record is null ? Path.Combine(a.Out, FeatureIndex.FileName) : ShardFiles.PathFor(a.Out, FeatureIndex.FileName, record.Spec);
+        // Every file this run writes is checked before any work: earlier results are replaced only with --overwrite,
+        // or when they are this shard's own from an earlier try of the same shard (its record says so).
         string[] inputs = [.. items.Select(i => i.Path), weights];
         OutputPolicy.CheckFolder(a.Out, []);
-        OutputPolicy.CheckFiles(names.Select(n => FeatureExtractor.FileNames(n, a.Layer)).SelectMany(f => new[] { f.Clips, f.Video }).Append(FeatureIndex.FileName).Select(f => Path.Combine(a.Out, f)),
-            a.Overwrite, inputs);
+        OutputPolicy.CheckFiles(mine.Select(i => FeatureExtractor.FileNames(names[i], a.Layer)).SelectMany(f => new[] { f.Clips, f.Video }).Select(f => Path.Combine(a.Out, f)).Append(indexPath),
+            a.Overwrite || record?.RanBefore(a.Out) == true, inputs);
         var device = DeviceSelector.Resolve(a.Device);
         if (Bf16Support.Warning(InferencePrecisions.Parse(a.Precision), device) is { } slow) ConsoleUi.Warning(slow);
         using var recognizer = ActionRecognizer.LoadForFeatures(weights, new RecognizerOptions
@@ -73,10 +86,11 @@ internal static class FeaturesCommand
         var features = new FeatureOptions { Layer = a.Layer, Stride = a.Stride };
         int stride = recognizer.FeatureSampling(features).Stride;
         OutputPolicy.CreateFolder(a.Out);
+        record?.Save(a.Out);
 
         var entries = new List<FeatureEntry>();
         var failures = new List<FeatureFailure>();
-        for (int i = 0; i < items.Count; i++)
+        foreach (int i in mine)
         {
             cancel.ThrowIfCancellationRequested();
             try
@@ -93,10 +107,12 @@ internal static class FeaturesCommand
                 failures.Add(new FeatureFailure(items[i].Path, e.Message));
             }
         }
-        new FeatureIndex(a.Layer, recognizer.FeatureWidth, weights, recognizer.ClipLength, stride, entries, failures).Save(a.Out);
+        new FeatureIndex(a.Layer, recognizer.FeatureWidth, weights, recognizer.ClipLength, stride, entries, failures).SaveAs(indexPath);
+        record?.Completed().Save(a.Out); // last: every output of the shard is written
         ConsoleUi.Table($"{a.Layer} features ({recognizer.FeatureWidth} wide) in {a.Out}", ["input", "clips", "clips file", "video file"],
             entries.Select(e => new[] { e.Input, e.Clips.ToString(CultureInfo.InvariantCulture), e.ClipsFile, e.VideoFile }));
-        if (failures.Count > 0) ConsoleUi.Warning($"{failures.Count} of {items.Count} inputs failed (listed under \"failed\" in {FeatureIndex.FileName})");
-        return CommandRunner.ForInputs(items.Count, failures.Count);
+        if (failures.Count > 0) ConsoleUi.Warning($"{failures.Count} of {mine.Length} inputs failed (listed under \"failed\" in {indexPath})");
+        // A shard whose every input failed is still done (exit 2): the merge judges the whole job.
+        return record is not null && failures.Count > 0 ? CommandRunner.SomeInputsFailed : CommandRunner.ForInputs(mine.Length, failures.Count);
     }
 }

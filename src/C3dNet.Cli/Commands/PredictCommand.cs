@@ -6,6 +6,7 @@ using C3dNet.Datasets;
 using C3dNet.Inference;
 using C3dNet.Outputs;
 using C3dNet.Runtime;
+using C3dNet.Sharding;
 using C3dNet.Video;
 using OpenCvSharp;
 
@@ -19,7 +20,13 @@ internal static class PredictCommand
 {
     private sealed record Args(
         string[] Inputs, string Checkpoint, string? Labels, int Stride, int? FrameStep, int TopK, int? BatchSize,
-        bool Json, bool Csv, string? Out, string? OutDir, bool Overwrite, string Precision, string Device, string? Live, double? Fps, string Decoder);
+        bool Json, bool Csv, string? Out, string? OutDir, bool Overwrite, string Precision, string Device, string? Live, double? Fps, string Decoder,
+        string? Results, ShardSpec? Shard);
+
+    /// <summary>The job name in predict shard records.</summary>
+    public const string ShardJob = "predict";
+    /// <summary>In --results: the document --json prints (a shard's own copy under shards/, joined by c3d merge).</summary>
+    public const string ResultsFile = "predictions.json";
 
     public static Command Create()
     {
@@ -42,14 +49,17 @@ internal static class PredictCommand
         var live = new Option<string?>("--live") { Description = "Camera index (0) or stream URL: rolling window, prints label changes until Ctrl-C (or SIGTERM) or the end" };
         var fps = new Option<double?>("--fps") { Description = "Frame rate of frame folders, for times in seconds" };
         var decoder = DecoderOption.Create();
+        var results = new Option<string?>("--results") { Description = $"Also write the --json document to DIR/{ResultsFile} (with --shard: the shard's part under DIR/shards/, joined by `c3d merge --out DIR`)", HelpName = "DIR" };
+        var shard = ShardOption.Create();
         var command = new Command("predict", "Recognise the action in videos over time")
         {
-            inputs, checkpoint, labels, stride, frameStep, topK, batch, json, csv, outFile, outDir, overwrite, precision, device, live, fps, decoder,
+            inputs, checkpoint, labels, stride, frameStep, topK, batch, json, csv, outFile, outDir, overwrite, precision, device, live, fps, decoder, results, shard,
         };
         command.SetAction(parse => CommandRunner.Run(parse, cancel => Execute(new Args(
             parse.GetValue(inputs) ?? [], parse.GetValue(checkpoint)!, parse.GetValue(labels), parse.GetValue(stride), parse.GetValue(frameStep),
             parse.GetValue(topK), parse.GetValue(batch), parse.GetValue(json), parse.GetValue(csv), parse.GetValue(outFile), parse.GetValue(outDir), parse.GetValue(overwrite),
-            parse.GetValue(precision)!, parse.GetValue(device)!, parse.GetValue(live), parse.GetValue(fps), parse.GetValue(decoder)!), cancel),
+            parse.GetValue(precision)!, parse.GetValue(device)!, parse.GetValue(live), parse.GetValue(fps), parse.GetValue(decoder)!,
+            parse.GetValue(results), parse.GetValue(shard)), cancel),
             stopping: parse.GetValue(live) is null ? "stopping after this window" : "ending the stream" + (parse.GetValue(outFile) is { } o ? $" and finishing {o}" : ""),
             needsOpenCv: true));
         return command;
@@ -65,14 +75,26 @@ internal static class PredictCommand
         if (a.Live is not null && a.Inputs.Length > 0) throw new ArgumentException("--live takes its source itself; give no other inputs");
         if (a.Live is null && a.Inputs.Length == 0) throw new ArgumentException("no input: give video files, frame folders or patterns, or --live SOURCE");
         if (a.Out is not null) AnnotatedVideo.CodecFor(a.Out);
+        if (a.Shard is not null && a.Results is null) throw new ArgumentException("--shard needs --results DIR: each shard writes its predictions there, and `c3d merge --out DIR` joins them");
+        if (a.Live is not null && (a.Shard is not null || a.Results is not null)) throw new ArgumentException("--live takes neither --shard nor --results");
         var items = a.Live is null ? InputPaths.Expand(a.Inputs) : [];
         if (a.Out is not null && items.Count > 1) throw new ArgumentException($"--out takes one input, {items.Count} were given; use --out-dir");
         var outNames = OutputNames.Unique(items.Select(i => i.Path));
+        // With --shard: names over the full input list (no two shards write one annotated video), then the shard's own inputs.
+        var record = a.Shard is { } spec
+            ? ShardManifest.Begin(ShardJob, spec, items.Select(i => i.Path).ToList(),
+                $"checkpoint={Path.GetFullPath(a.Checkpoint)} labels={a.Labels} stride={a.Stride} frame_step={a.FrameStep} top_k={a.TopK} fps={a.Fps} precision={a.Precision}")
+            : null;
+        var mine = record is null ? Enumerable.Range(0, items.Count).ToArray() : ShardAssignment.Positions(items.Count, record.Spec);
+        string? resultsPath = a.Results is null ? null
+            : record is null ? Path.Combine(a.Results, ResultsFile) : ShardFiles.PathFor(a.Results, ResultsFile, record.Spec);
         string? AnnotatedPath(int i) => a.Out ?? (a.OutDir is null ? null : Path.Combine(a.OutDir, outNames[i] + ".annotated" + OutputNames.AnnotatedExtension(items[i].Path)));
         // Every output is checked before any work: an input, or an existing file without --overwrite, is refused.
         string[] inputs = [.. items.Select(i => i.Path), .. a.Live is null ? [] : new[] { a.Live }, a.Checkpoint, .. a.Labels is null ? [] : new[] { a.Labels }];
         if (a.OutDir is not null) OutputPolicy.CheckFolder(a.OutDir, [], "--out-dir");
-        OutputPolicy.CheckFiles(Enumerable.Range(0, a.Live is null ? items.Count : 1).Select(i => a.Live is null ? AnnotatedPath(i) : a.Out).OfType<string>(), a.Overwrite, inputs);
+        if (a.Results is not null) OutputPolicy.CheckFolder(a.Results, [], "--results");
+        OutputPolicy.CheckFiles((a.Live is null ? mine.Select(AnnotatedPath) : [a.Out]).Append(resultsPath).OfType<string>(),
+            a.Overwrite || (record is not null && record.RanBefore(a.Results!)), inputs);
 
         var device = DeviceSelector.Resolve(a.Device);
         if (Bf16Support.Warning(InferencePrecisions.Parse(a.Precision), device) is { } slow) ConsoleUi.Warning(slow);
@@ -89,9 +111,14 @@ internal static class PredictCommand
         if (a.FrameStep is not null && items.Any(i => i.Kind == InputKind.FrameFolder))
             ConsoleUi.Warning("frame folders are used as they are (already sampled); --frame-step applies to videos only");
 
+        if (a.Results is not null)
+        {
+            OutputPolicy.CreateFolder(a.Results);
+            record?.Save(a.Results);
+        }
         var reports = new List<InputReport>();
         var failed = new List<InputFailure>();
-        for (int i = 0; i < items.Count; i++)
+        foreach (int i in mine)
         {
             cancel.ThrowIfCancellationRequested();
             var item = items[i];
@@ -119,7 +146,13 @@ internal static class PredictCommand
                 failed.Add(new InputFailure(item.Path, e.Message));
             }
         }
-        if (a.Json) ConsoleUi.WriteJson(new PredictionReport(reports, failed));
+        var document = new PredictionReport(reports, failed);
+        if (a.Json) ConsoleUi.WriteJson(document);
+        if (resultsPath is not null)
+        {
+            ConsoleUi.WriteJsonFile(resultsPath, document);
+            record?.Completed().Save(a.Results!); // last: the shard's predictions are written
+        }
         if (a.Csv)
         {
             var text = new StringWriter(CultureInfo.InvariantCulture);
@@ -127,8 +160,9 @@ internal static class PredictCommand
             ConsoleUi.WriteText(text.ToString());
         }
         if (failed.Count > 0)
-            ConsoleUi.Warning($"{failed.Count} of {items.Count} inputs failed");
-        return CommandRunner.ForInputs(items.Count, failed.Count);
+            ConsoleUi.Warning($"{failed.Count} of {mine.Length} inputs failed");
+        // A shard whose every input failed is still done (exit 2): the merge judges the whole job.
+        return record is not null && failed.Count > 0 ? CommandRunner.SomeInputsFailed : CommandRunner.ForInputs(mine.Length, failed.Count);
     }
 
     private static void ShowTables(InputReport report, Prediction prediction)

@@ -37,10 +37,11 @@ internal static class PreprocessCommand
         var overwrite = new Option<bool>(OutputPolicy.OverwriteOption) { Description = "Replace the output (its train/val/test folders, labels.txt and manifest.json; other files are kept) instead of refusing one made with other options or other classes" };
         var strict = new Option<bool>("--strict") { Description = "Exit 2 (some inputs bad) also for video warnings and input problems, not only for failed videos" };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON" };
+        var shard = ShardOption.Create();
 
         var command = new Command("preprocess", "Extract frames from a folder of videos into train/val/test frame folders")
         {
-            videos, output, split, seed, testFraction, valFraction, splitDir, splitIndex, frameStep, width, height, quality, minFrames, ffmpegOnly, decoder, jobs, overwrite, strict, json,
+            videos, output, split, seed, testFraction, valFraction, splitDir, splitIndex, frameStep, width, height, quality, minFrames, ffmpegOnly, decoder, jobs, overwrite, strict, json, shard,
         };
         command.SetAction(parse => CommandRunner.RunAsync(parse, cancel => Execute(new PreprocessOptions
         {
@@ -61,6 +62,7 @@ internal static class PreprocessCommand
             Decoder = DecoderOption.Resolve(parse.GetValue(decoder)!),
             Jobs = parse.GetValue(jobs),
             Overwrite = parse.GetValue(overwrite),
+            Shard = parse.GetValue(shard),
         }, parse.GetValue(strict), parse.GetValue(json), cancel),
             stopping: "dropping the videos in progress; finished videos are kept and a re-run completes the rest", needsTorch: false, needsOpenCv: true));
         return command;
@@ -94,9 +96,10 @@ internal static class PreprocessCommand
         if (json) ConsoleUi.WriteJson(summary);
         else Print(summary);
 
-        if (summary.Usable == 0)
+        // A shard may own no usable video at all (say shard 7 of 7 of six videos); the merge judges the whole job.
+        if (summary.Usable == 0 && options.Shard is null)
         {
-            ConsoleUi.Error($"no video could be processed ({summary.Failed} failed); see the reasons above and {Path.Combine(summary.OutDir, PreprocessManifest.FileName)}");
+            ConsoleUi.Error($"no video could be processed ({summary.Failed} failed); see the reasons above and {PreprocessManifest.PathIn(summary.OutDir, options.Shard)}");
             return CommandRunner.Failed;
         }
         // Exit 2: done, but some inputs were bad; --strict counts warnings and input problems too.

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using C3dNet.Outputs;
 using C3dNet.Runtime;
 using Spectre.Console;
 
@@ -43,6 +44,10 @@ internal static class ConsoleUi
 
     /// <summary>Writes JSON to stdout unstyled, so it can be piped.</summary>
     public static void WriteJson<T>(T value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, Json));
+
+    /// <summary>The same text <see cref="WriteJson{T}"/> prints, written atomically to a file (predict --results, c3d merge).</summary>
+    public static void WriteJsonFile<T>(string path, T value) =>
+        AtomicFile.Write(path, temp => File.WriteAllText(temp, JsonSerializer.Serialize(value, Json) + Console.Out.NewLine));
 
     /// <summary>A two-column key/value table.</summary>
     public static void KeyValues(string title, IEnumerable<(string Key, string Value)> rows)

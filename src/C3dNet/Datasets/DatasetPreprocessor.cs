@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using C3dNet.Outputs;
+using System.Text.Json;
 using C3dNet.Runtime;
+using C3dNet.Sharding;
 using C3dNet.Video;
 
 namespace C3dNet.Datasets;
@@ -37,15 +39,27 @@ public static class DatasetPreprocessor
 
         string outDir = Path.GetFullPath(options.OutDir);
         var manifestOptions = options.ForManifest();
-        var previous = OutputFolder.Prepare(outDir, manifestOptions, options.Overwrite);
+        // A shard: the split is planned over all videos above (so every shard agrees on it), then the shard takes its
+        // round-robin share of the plan's videos, in the plan's order (the order of manifest.json).
+        ShardManifest? record = null;
+        if (options.Shard is { } shard)
+        {
+            record = ShardManifest.Begin(ShardJob, shard, plan.Videos.Select(v => v.Source.RelativePath).ToList(),
+                JsonSerializer.Serialize(manifestOptions, PreprocessManifest.Json));
+            plan = plan with { Videos = ShardAssignment.Select(plan.Videos, shard) };
+        }
+        var previous = OutputFolder.Prepare(outDir, manifestOptions, options.Overwrite, options.Shard);
         // A class folder that is gone from --videos (moved, unmounted, renamed) must not cost its frames: refuse, keep them.
         if (previous is not null && previous.Classes.Except(classes, StringComparer.Ordinal).ToList() is { Count: > 0 } gone)
             throw new InvalidOperationException(
                 $"{outDir} holds frames of {gone.Count} classes that {scan.Root} no longer has ({string.Join(", ", gone.Take(10))}{(gone.Count > 10 ? ", …" : "")}); " +
                 $"nothing was changed. Restore those class folders to resume, add {OutputPolicy.OverwriteOption} to replace the output with what --videos holds now, or choose another --out");
-        var job = new Job(outDir, scan, plan, options, manifestOptions, classes, previous);
+        var job = new Job(outDir, scan, plan, options, manifestOptions, classes, previous, record);
         return job.Execute(progress, cancel, clock);
     }
+
+    /// <summary>The job name in preprocess shard records.</summary>
+    public const string ShardJob = "preprocess";
 
     private sealed class Job
     {
@@ -57,6 +71,8 @@ public static class DatasetPreprocessor
         private readonly IReadOnlyList<string> classes;
         private readonly ManifestVideo[] entries;
         private readonly bool[] resumed;
+        /// <summary>The shard's record when this run is one shard of a shared output, else null.</summary>
+        private readonly ShardManifest? record;
         private readonly object gate = new();
         private readonly Stopwatch sinceSave = Stopwatch.StartNew();
         /// <summary>The manifest save in flight: workers hand saves to the background instead of waiting on the disk.</summary>
@@ -65,8 +81,9 @@ public static class DatasetPreprocessor
         private long framesThisRun;
 
         public Job(string outDir, VideoDatasetScan scan, SplitPlan plan, PreprocessOptions options, ManifestOptions manifestOptions,
-                   IReadOnlyList<string> classes, PreprocessManifest? previous)
+                   IReadOnlyList<string> classes, PreprocessManifest? previous, ShardManifest? record)
         {
+            this.record = record;
             this.outDir = outDir;
             this.scan = scan;
             this.plan = plan;
@@ -107,7 +124,8 @@ public static class DatasetPreprocessor
         {
             foreach (var split in SplitNames.All)
                 foreach (var cls in classes) Directory.CreateDirectory(Path.Combine(outDir, split, cls));
-            OutputFolder.WriteLabels(outDir, classes);
+            if (record is null) OutputFolder.WriteLabels(outDir, classes); // shards: the merge writes it
+            record?.Save(outDir);
 
             var work = Enumerable.Range(0, entries.Length)
                 .Where(i => entries[i].Status == VideoStatus.Pending)
@@ -157,6 +175,7 @@ public static class DatasetPreprocessor
                 lock (gate) Save();
             }
             int processed = work.Count(i => entries[i].Status != VideoStatus.Pending);
+            record?.Completed().Save(outDir); // last: every video of the shard is done and its manifest saved
             return Summarize(processed, runClock.Elapsed.TotalSeconds, clock.Elapsed.TotalSeconds);
         }
 
@@ -224,7 +243,7 @@ public static class DatasetPreprocessor
 
         private string SourcePath(ManifestVideo e) => Path.Combine(scan.Root, e.Source);
 
-        private string ManifestPath => Path.Combine(outDir, PreprocessManifest.FileName);
+        private string ManifestPath => PreprocessManifest.PathIn(outDir, record?.Spec);
 
         /// <summary>The manifest as of now (call under the lock); entries are immutable records, so a copy of the array suffices.</summary>
         private PreprocessManifest Snapshot() => new()

@@ -21,9 +21,11 @@ internal static class OutputFolder
     /// (to resume), or null for a fresh start. Refuses (InvalidOperationException) an output made with other
     /// options, or a non-empty folder that no run of ours wrote, unless <paramref name="overwrite"/>.
     /// </summary>
-    public static PreprocessManifest? Prepare(string outDir, ManifestOptions options, bool overwrite)
+    /// <param name="shard">A shard of a shared output: it resumes from its own manifest under <c>OUT/shards/</c>, and leaves
+    /// the rest of the folder (the other shards' frames and partial folders, written at the same time) alone.</param>
+    public static PreprocessManifest? Prepare(string outDir, ManifestOptions options, bool overwrite, Sharding.ShardSpec? shard = null)
     {
-        string manifestPath = Path.Combine(outDir, PreprocessManifest.FileName);
+        string manifestPath = PreprocessManifest.PathIn(outDir, shard);
         if (!Directory.Exists(outDir))
         {
             OutputPolicy.CreateFolder(outDir);
@@ -40,22 +42,29 @@ internal static class OutputFolder
             try { previous = PreprocessManifest.Load(manifestPath); }
             catch (InvalidDataException e)
             {
-                throw new InvalidOperationException($"{e.Message}. Add --overwrite to replace {outDir}, or choose another --out");
+                throw new InvalidOperationException($"{e.Message}. {(shard is null ? $"Add --overwrite to replace {outDir}" : $"Delete it to redo shard {shard}")}, or choose another --out");
             }
             var differences = previous.Options.Differences(options);
             if (differences.Count > 0)
                 throw new InvalidOperationException(
-                    $"{outDir} was made with different options ({string.Join("; ", differences)}). " +
-                    "Run with the same options to resume it, add --overwrite to replace it, or choose another --out");
-            RemoveTempFolders(outDir);
+                    $"{(shard is null ? outDir : $"{manifestPath} (shard {shard})")} was made with different options ({string.Join("; ", differences)}). " +
+                    (shard is null ? "Run with the same options to resume it, add --overwrite to replace it, or choose another --out"
+                                   : "Run every shard with the same options, or choose another --out"));
+            if (shard is null) RemoveTempFolders(outDir); // a shard redoes its own pending videos, temporary folder first
             return previous;
         }
+        if (shard is not null && Directory.EnumerateFileSystemEntries(outDir).All(e => SharedEntries.Contains(Path.GetFileName(e))))
+            return null;
         if (Directory.EnumerateFileSystemEntries(outDir).Any())
             throw new InvalidOperationException(
                 $"{outDir} is not empty and has no {PreprocessManifest.FileName}, so it is not a `c3d preprocess` output. " +
                 "Choose an empty or new --out, or add --overwrite to write into it (its train/val/test folders and labels.txt are replaced)");
         return null;
     }
+
+    /// <summary>What a folder shared by preprocess shards holds (the others may have started first), besides a merge's files.</summary>
+    private static readonly HashSet<string> SharedEntries =
+        [.. SplitNames.All, Sharding.ShardFiles.FolderName, PreprocessManifest.FileName, LabelsFile];
 
     private static void Clear(string outDir)
     {

@@ -109,6 +109,11 @@ public sealed record PreprocessManifest
     public IReadOnlyList<ManifestVideo> Videos { get; init; } = [];
     public IReadOnlyList<InputIssue> Issues { get; init; } = [];
 
+    /// <summary>Where a run keeps its manifest: <c>OUT/manifest.json</c>, or a shard's own copy under <c>OUT/shards/</c>.</summary>
+    public static string PathIn(string outDir, Sharding.ShardSpec? shard = null) => shard is { } s
+        ? Sharding.ShardFiles.PathFor(outDir, FileName, s)
+        : Path.Combine(outDir, FileName);
+
     public static PreprocessManifest Load(string path)
     {
         try

@@ -37,6 +37,11 @@ public sealed record PreprocessOptions
     public int Jobs { get; init; } = Environment.ProcessorCount;
     /// <summary>Replace an output made with different options instead of refusing.</summary>
     public bool Overwrite { get; init; }
+    /// <summary>
+    /// Do only this shard of the videos (<see cref="Sharding.ShardAssignment"/> over the plan's videos): frames into the
+    /// shared output, the manifest to <c>OUT/shards/</c>; <c>c3d merge</c> writes manifest.json and labels.txt.
+    /// </summary>
+    public Sharding.ShardSpec? Shard { get; init; }
 
     public SplitFractions Fractions => new(TestFraction, ValFraction);
 
@@ -54,6 +59,8 @@ public sealed record PreprocessOptions
         if (JpegQuality is < 1 or > 100) throw new ArgumentException($"--jpeg-quality must be in 1..100, got {JpegQuality}");
         if (MinFrames < 0) throw new ArgumentException($"--min-frames must be 0 or more, got {MinFrames}");
         if (Jobs < 1) throw new ArgumentException($"--jobs must be at least 1, got {Jobs}");
+        if (Shard is not null && Overwrite)
+            throw new ArgumentException($"--shard cannot take {OutputPolicy.OverwriteOption}: it would clear the other shards' frames in the shared output; clear --out yourself, or choose another");
         // By device and inode, not text: --out may reach the videos through a link or a bind mount (--overwrite clears it).
         OutputPolicy.CheckFolder(OutDir, [VideosDir], "--out");
     }

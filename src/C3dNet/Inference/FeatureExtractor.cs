@@ -37,10 +37,12 @@ public sealed record FeatureIndex(
     public const string FileName = "index.json";
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
 
-    public void Save(string dir) => AtomicFile.Write(Path.Combine(dir, FileName), temp => File.WriteAllText(temp, JsonSerializer.Serialize(this, Options)));
-    public static FeatureIndex Load(string dir) =>
-        JsonSerializer.Deserialize<FeatureIndex>(File.ReadAllText(Path.Combine(dir, FileName)), Options)
-        ?? throw new InvalidDataException($"{Path.Combine(dir, FileName)}: empty");
+    public void Save(string dir) => SaveAs(Path.Combine(dir, FileName));
+    /// <summary>Writes the index to <paramref name="path"/> (a shard's own index is not called index.json).</summary>
+    public void SaveAs(string path) => AtomicFile.Write(path, temp => File.WriteAllText(temp, JsonSerializer.Serialize(this, Options)));
+    public static FeatureIndex Load(string dir) => LoadFrom(Path.Combine(dir, FileName));
+    public static FeatureIndex LoadFrom(string path) =>
+        JsonSerializer.Deserialize<FeatureIndex>(File.ReadAllText(path), Options) ?? throw new InvalidDataException($"{path}: empty");
 }
 
 /// <summary>

@@ -94,6 +94,22 @@ public sealed record ShardManifest
         return path;
     }
 
+    /// <summary>
+    /// True when <paramref name="outputRoot"/> already holds this shard's record from a run of the same job, input list and
+    /// settings (a killed or finished earlier try): the outputs it names are this shard's own, so a rerun may replace them.
+    /// </summary>
+    public bool RanBefore(string outputRoot)
+    {
+        string path = ShardFiles.ManifestPath(outputRoot, Spec);
+        if (!File.Exists(path)) return false;
+        try
+        {
+            var before = Load(path);
+            return before.Job == Job && before.Spec == Spec && before.InputsSha256 == InputsSha256 && before.Settings == Settings;
+        }
+        catch (InvalidDataException) { return false; }
+    }
+
     /// <exception cref="InvalidDataException">Not a shard manifest, or one that contradicts itself.</exception>
     public static ShardManifest Load(string path)
     {

@@ -96,6 +96,34 @@ public static class ShardMerge
         return merged.ToList();
     }
 
+    /// <summary>
+    /// For verbs whose per-shard document lists results and failures apart, each naming its input (features' index,
+    /// predict's report): both lists of all shards in unsharded order. Every owned input must be in exactly one of its
+    /// shard's lists.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A shard's document lacks an input it owns, or lists one twice.</exception>
+    public static (List<TResult> Results, List<TFailure> Failures) CombineOutcomes<TResult, TFailure>(
+        IReadOnlyList<ShardManifest> shards, Func<ShardManifest, (IReadOnlyList<TResult> Results, IReadOnlyList<TFailure> Failures)> documentOf,
+        Func<TResult, string> resultInput, Func<TFailure, string> failureInput)
+    {
+        var outcomes = Combine(shards, shard =>
+        {
+            var (results, failures) = documentOf(shard);
+            var byInput = new Dictionary<string, (TResult?, TFailure?)>(StringComparer.Ordinal);
+            foreach (var r in results)
+                if (!byInput.TryAdd(resultInput(r), (r, default))) throw Inconsistent(shard, resultInput(r), "twice");
+            foreach (var f in failures)
+                if (!byInput.TryAdd(failureInput(f), (default, f))) throw Inconsistent(shard, failureInput(f), "twice");
+            if (byInput.Count != shard.Owned.Count) throw Inconsistent(shard, null, "");
+            return shard.Owned.Select(input => byInput.TryGetValue(input, out var o) ? o : throw Inconsistent(shard, input, "not")).ToList();
+        });
+        return (outcomes.Where(o => o.Item1 is not null).Select(o => o.Item1!).ToList(), outcomes.Where(o => o.Item2 is not null).Select(o => o.Item2!).ToList());
+    }
+
+    private static InvalidDataException Inconsistent(ShardManifest shard, string? input, string how) => new(input is null
+        ? $"shard {shard.Spec}: its results list other inputs than the {shard.Owned.Count} it owns; run the shard again"
+        : $"shard {shard.Spec}: its results list {input} {how}; run the shard again");
+
     private static string Names(IReadOnlyList<ShardSpec> shards) =>
         (shards.Count == 1 ? "shard " : "shards ") + string.Join(", ", shards.Select(s => s.ToString()));
 }
