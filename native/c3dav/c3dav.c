@@ -30,6 +30,8 @@ typedef struct c3dav {
     AVPacket *packet;
     AVFrame *frame;
     struct SwsContext *sws;
+    uint8_t *bgr;      /* libswscale's padded output (see c3dav_convert) */
+    size_t bgr_size;
     int flushing;
     volatile int interrupted;
     char error[256];
@@ -63,6 +65,7 @@ C3DAV_EXPORT void c3dav_set_log_level(int level) { av_log_set_level(level); }
 C3DAV_EXPORT void c3dav_close(c3dav *h) {
     if (!h) return;
     sws_freeContext(h->sws);
+    av_free(h->bgr);
     av_frame_free(&h->frame);
     av_packet_free(&h->packet);
     avcodec_free_context(&h->codec);
@@ -225,9 +228,21 @@ C3DAV_EXPORT int c3dav_convert(c3dav *h, int width, int height, uint8_t *out, in
     h->sws = sws_getCachedContext(h->sws, f->width, f->height, (enum AVPixelFormat)f->format,
                                   width, height, AV_PIX_FMT_BGR24, SWS_BILINEAR, NULL, NULL, NULL);
     if (!h->sws) { set_error(h->error, sizeof h->error, "cannot convert its pixel format", 0); return -1; }
-    uint8_t *planes[4] = {out, NULL, NULL, NULL};
-    int strides[4] = {stride, 0, 0, 0};
+    /* libswscale's SIMD converters store whole vectors, so they write up to a vector past the end of a row, and of
+       the last row: into the caller's tightly packed buffer that corrupted the heap (171-pixel rows). They write into
+       a padded buffer of ours instead, copied row by row into out. */
+    int row = width * 3, linesize = FFALIGN(row, 64) + 64;
+    size_t need = (size_t)linesize * (size_t)(height + 1);
+    if (need > h->bgr_size) {
+        av_free(h->bgr);
+        h->bgr = av_malloc(need);
+        h->bgr_size = h->bgr ? need : 0;
+        if (!h->bgr) { set_error(h->error, sizeof h->error, "out of memory", AVERROR(ENOMEM)); return -1; }
+    }
+    uint8_t *planes[4] = {h->bgr, NULL, NULL, NULL};
+    int strides[4] = {linesize, 0, 0, 0};
     sws_scale(h->sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height, planes, strides);
+    for (int y = 0; y < height; y++) memcpy(out + (size_t)y * (size_t)stride, h->bgr + (size_t)y * (size_t)linesize, (size_t)row);
     return 0;
 }
 
