@@ -33,7 +33,7 @@ public class ActionRecognizerTests(MotionModelFixture motion)
         Assert.Equal(MotionVideo.ClassNames, recognizer.ClassNames);
         Assert.Equal(3, result.Top.Count);
         Assert.True(result.Windows.Count > 3);
-        Assert.Equal(Compact(stdout), Compact(JsonSerializer.Serialize(result.ToDocument(), Json)));
+        JsonAssert.Equivalent(JsonSerializer.Serialize(result.ToDocument(), Json), stdout); // the CLI is another process
     }
 
     [Fact]
