@@ -21,9 +21,8 @@ internal static class TrainCommand
         var d = new TrainConfig { Data = "" };
         var data = new Option<string>("--data") { Description = "Frame dataset folder (output of c3d preprocess)", Required = true };
         var epochs = Opt("--epochs", d.Epochs, "Epochs to train (in all, counting those a resumed run has done)");
-        var recipe = Opt("--recipe", d.Recipe, "auto (reference with --pretrained or --resume, else scratch), reference (SGD lr 1e-3, fc8 at 10x, StepLR 10/0.1, " +
-            "batch 20: for fine-tuning) or scratch (AdamW lr 3e-4, wd 1e-2, input scale 64, 1 warm-up epoch, gradient norm clipped at 40, batch 4). " +
-            "Options given explicitly win over the recipe");
+        var recipe = Opt("--recipe", d.Recipe, "auto (reference with --pretrained or --resume, else scratch), " +
+            $"reference (for fine-tuning: {TrainingRecipe.Reference.Summary()}) or scratch ({TrainingRecipe.Scratch.Summary()}). Options given explicitly win over the recipe");
         recipe.AcceptOnlyFromAmong(TrainingRecipe.Choices);
         // The recipe's options have no fixed default: the recipe sets those not given (TrainingRecipe).
         var batch = FromRecipe<int>("--batch-size", "Clips per batch");

@@ -44,6 +44,12 @@ public sealed record TrainingRecipe
         nameof(TrainConfig.WarmupEpochs), nameof(TrainConfig.ClipGradNorm), nameof(TrainConfig.InputScale),
     ];
 
+    /// <summary>Its values in a line, for help texts.</summary>
+    public string Summary() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{Optimizer} lr {Lr:G3} (fc8 x{HeadLrMultiplier:G3}), weight decay {WeightDecay:G3}, StepLR {LrStep}/{LrGamma:G3}, " +
+        $"warm-up {WarmupEpochs:G3} epochs, gradient norm clip {(ClipGradNorm is { } n ? n.ToString("G3", System.Globalization.CultureInfo.InvariantCulture) : "none")}, " +
+        $"input scale {InputScale:G3}, batch {BatchSize}");
+
     /// <summary>The recipe <paramref name="name"/> stands for: auto is reference when starting from weights (--pretrained or --resume), scratch otherwise.</summary>
     public static TrainingRecipe Choose(string name, bool pretrained, bool resumed) => name switch
     {
