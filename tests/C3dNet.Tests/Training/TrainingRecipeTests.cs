@@ -34,7 +34,7 @@ public class TrainingRecipeTests
         Assert.Equal((20, "sgd", 1e-3, 0.9, 5e-4, 10.0, 10, 0.1, 0.0, (double?)null, 1f),
             (r.BatchSize, r.Optimizer, r.Lr, r.Momentum, r.WeightDecay, r.HeadLrMultiplier, r.LrStep, r.LrGamma, r.WarmupEpochs, r.ClipGradNorm, r.InputScale));
         var s = TrainingRecipe.Scratch;
-        Assert.Equal((4, "adamw", 3e-4, 1e-2, 10.0, 1.0, (double?)40, 64f),
+        Assert.Equal((4, "adamw", 3e-5, 1e-2, 10.0, 1.0, (double?)40, 64f),
             (s.BatchSize, s.Optimizer, s.Lr, s.WeightDecay, s.HeadLrMultiplier, s.WarmupEpochs, s.ClipGradNorm, s.InputScale));
         var d = new TrainConfig { Data = "d" };
         Assert.Equal((r.BatchSize, r.Optimizer, r.Lr, r.Momentum, r.WeightDecay, r.HeadLrMultiplier, r.LrStep, r.LrGamma, r.WarmupEpochs, r.ClipGradNorm, r.InputScale),
