@@ -47,9 +47,9 @@ public sealed record TrainingRecipe
 
     /// <summary>Its values in a line, for help texts.</summary>
     public string Summary() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"{Optimizer} lr {Lr:G3} (fc8 x{HeadLrMultiplier:G3}), weight decay {WeightDecay:G3}, StepLR {LrStep}/{LrGamma:G3}, " +
-        $"warm-up {WarmupEpochs:G3} epochs, gradient norm clip {(ClipGradNorm is { } n ? n.ToString("G3", System.Globalization.CultureInfo.InvariantCulture) : "none")}, " +
-        $"input scale {InputScale:G3}, batch {BatchSize}");
+        $"{Optimizer} lr {Lr:g3} (fc8 x{HeadLrMultiplier:g3}), weight decay {WeightDecay:g3}, StepLR {LrStep}/{LrGamma:g3}, " +
+        $"warm-up {WarmupEpochs:g3} epochs, gradient norm clip {(ClipGradNorm is { } n ? n.ToString("g3", System.Globalization.CultureInfo.InvariantCulture) : "none")}, " +
+        $"input scale {InputScale:g3}, batch {BatchSize}");
 
     /// <summary>The recipe <paramref name="name"/> stands for: auto is reference when starting from weights (--pretrained or --resume), scratch otherwise.</summary>
     public static TrainingRecipe Choose(string name, bool pretrained, bool resumed) => name switch
