@@ -9,8 +9,8 @@ using C3dNet.Training;
 namespace C3dNet.Cli.Commands;
 
 /// <summary>
-/// `c3d train --data DIR`: trains C3D with the reference's options and defaults, plus the from-scratch recipe
-/// options (--optimizer adamw, --input-scale, --warmup-epochs, --clip-grad-norm, --crop-size, --resize).
+/// `c3d train --data DIR`: trains C3D with the options of a recipe (--recipe: reference for fine-tuning, scratch from scratch;
+/// TrainingRecipe), each option given explicitly winning over the recipe.
 /// Ctrl-C finishes the batch, writes last.pth.tar, prints the command that resumes, and exits with 130; that command
 /// (--resume RUN) takes every option from the run's saved config, except those it gives itself.
 /// </summary>
@@ -21,23 +21,27 @@ internal static class TrainCommand
         var d = new TrainConfig { Data = "" };
         var data = new Option<string>("--data") { Description = "Frame dataset folder (output of c3d preprocess)", Required = true };
         var epochs = Opt("--epochs", d.Epochs, "Epochs to train (in all, counting those a resumed run has done)");
-        var batch = Opt("--batch-size", d.BatchSize, "Clips per batch");
-        var optimizer = Opt("--optimizer", d.Optimizer, "sgd (the reference) or adamw (from scratch)");
+        var recipe = Opt("--recipe", d.Recipe, "auto (reference with --pretrained or --resume, else scratch), " +
+            $"reference (for fine-tuning: {TrainingRecipe.Reference.Summary()}) or scratch ({TrainingRecipe.Scratch.Summary()}). Options given explicitly win over the recipe");
+        recipe.AcceptOnlyFromAmong(TrainingRecipe.Choices);
+        // The recipe's options have no fixed default: the recipe sets those not given (TrainingRecipe).
+        var batch = FromRecipe<int>("--batch-size", "Clips per batch");
+        var optimizer = FromRecipe<string>("--optimizer", "sgd (the reference) or adamw (from scratch)");
         optimizer.AcceptOnlyFromAmong("sgd", "adamw");
-        var lr = Opt("--lr", d.Lr, "Learning rate of conv1–fc7 (fc8: --head-lr-mult times this)");
-        var momentum = Opt("--momentum", d.Momentum, "SGD momentum");
-        var weightDecay = Opt("--weight-decay", d.WeightDecay, "Weight decay (SGD: L2; AdamW: decoupled)");
-        var headMult = Opt("--head-lr-mult", d.HeadLrMultiplier, "fc8 learns at this multiple of --lr");
-        var lrStep = Opt("--lr-step", d.LrStep, "Multiply the lr by --lr-gamma every N epochs (0: never)");
-        var lrGamma = Opt("--lr-gamma", d.LrGamma, "StepLR factor");
-        var warmup = Opt("--warmup-epochs", d.WarmupEpochs, "Linear lr warm-up over N epochs, batch by batch (0: none)");
-        var clipNorm = new Option<double?>("--clip-grad-norm") { Description = "Clip the gradient norm to this (mmaction2: 40); default none" };
+        var lr = FromRecipe<double>("--lr", "Learning rate of conv1–fc7 (fc8: --head-lr-mult times this)");
+        var momentum = FromRecipe<double>("--momentum", "SGD momentum");
+        var weightDecay = FromRecipe<double>("--weight-decay", "Weight decay (SGD: L2; AdamW: decoupled)");
+        var headMult = FromRecipe<double>("--head-lr-mult", "fc8 learns at this multiple of --lr");
+        var lrStep = FromRecipe<int>("--lr-step", "Multiply the lr by --lr-gamma every N epochs (0: never)");
+        var lrGamma = FromRecipe<double>("--lr-gamma", "StepLR factor");
+        var warmup = FromRecipe<double>("--warmup-epochs", "Linear lr warm-up over N epochs, batch by batch (0: none)");
+        var clipNorm = FromRecipe<double>("--clip-grad-norm", "Clip the gradient norm to this (mmaction2: 40; 0: no clipping)");
         var clipLen = Opt("--clip-len", d.ClipLength, "Frames per clip");
         var crop = Opt("--crop-size", d.CropSize, "Square crop fed to the network");
         var resize = new Option<string?>("--resize") { Description = "Frame size WxH crops are taken from; frames of another size are resized on load " +
             $"(default {C3dConfig.ReferenceFrameWidth}x{C3dConfig.ReferenceFrameHeight} scaled by crop/{C3dConfig.ReferenceCropSize})" };
         var width = Opt("--width-mult", d.WidthMultiplier, "Channel width multiplier (1 = the paper's C3D)");
-        var inputScale = Opt("--input-scale", (double)d.InputScale, "Divide mean-subtracted pixels by this (1 = the reference; 64 helps from scratch)");
+        var inputScale = FromRecipe<double>("--input-scale", "Divide mean-subtracted pixels by this (1 = the reference; 64 helps from scratch)");
         var flip = Opt("--flip-prob", d.FlipProbability, "Probability of a horizontal flip of a training clip (0.5 = the reference; 0 when classes differ by left/right or clockwise/counter-clockwise motion)");
         var testEvery = Opt("--test-every", d.TestEvery, "Run the test split every N epochs (0: never)");
         var snapshotEvery = Opt("--snapshot-every", d.SnapshotEvery, "Write models/C3D-<dataset>_epoch-N.pth.tar every N epochs (0: never)");
@@ -55,7 +59,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train C3D on a frame dataset (checkpoints, TensorBoard, metrics.jsonl, curves.png)")
         {
-            data, epochs, batch, optimizer, lr, momentum, weightDecay, headMult, lrStep, lrGamma, warmup, clipNorm, clipLen, crop, resize,
+            data, epochs, recipe, batch, optimizer, lr, momentum, weightDecay, headMult, lrStep, lrGamma, warmup, clipNorm, clipLen, crop, resize,
             width, inputScale, flip, testEvery, snapshotEvery, valClips, pretrained, resume, device, seed, runDir, overwrite, maxBatches, workers, datasetName,
         };
         command.SetAction(parse => CommandRunner.Run(parse, cancel =>
@@ -67,16 +71,26 @@ internal static class TrainCommand
                 if (parse.GetResult(option) is { Implicit: false }) given.UnionWith(properties);
                 return parse.GetValue(option)!;
             }
+            // A recipe option not given takes TrainConfig's placeholder here; TrainingRecipe replaces it when the run starts.
+            T R<T>(Option<T> option, string property, T placeholder)
+            {
+                if (parse.GetResult(option) is not { Implicit: false }) return placeholder;
+                given.Add(property);
+                return parse.GetValue(option)!;
+            }
             var (rw, rh) = ParseSize(V(resize, nameof(TrainConfig.ResizeWidth), nameof(TrainConfig.ResizeHeight)));
             var config = new TrainConfig
             {
-                Data = V(data, nameof(TrainConfig.Data)), Epochs = V(epochs, nameof(TrainConfig.Epochs)), BatchSize = V(batch, nameof(TrainConfig.BatchSize)),
-                Optimizer = V(optimizer, nameof(TrainConfig.Optimizer)), Lr = V(lr, nameof(TrainConfig.Lr)), Momentum = V(momentum, nameof(TrainConfig.Momentum)),
-                WeightDecay = V(weightDecay, nameof(TrainConfig.WeightDecay)), HeadLrMultiplier = V(headMult, nameof(TrainConfig.HeadLrMultiplier)),
-                LrStep = V(lrStep, nameof(TrainConfig.LrStep)), LrGamma = V(lrGamma, nameof(TrainConfig.LrGamma)),
-                WarmupEpochs = V(warmup, nameof(TrainConfig.WarmupEpochs)), ClipGradNorm = V(clipNorm, nameof(TrainConfig.ClipGradNorm)),
+                Data = V(data, nameof(TrainConfig.Data)), Epochs = V(epochs, nameof(TrainConfig.Epochs)), Recipe = V(recipe, nameof(TrainConfig.Recipe)),
+                BatchSize = R(batch, nameof(TrainConfig.BatchSize), d.BatchSize), Optimizer = R(optimizer, nameof(TrainConfig.Optimizer), d.Optimizer),
+                Lr = R(lr, nameof(TrainConfig.Lr), d.Lr), Momentum = R(momentum, nameof(TrainConfig.Momentum), d.Momentum),
+                WeightDecay = R(weightDecay, nameof(TrainConfig.WeightDecay), d.WeightDecay),
+                HeadLrMultiplier = R(headMult, nameof(TrainConfig.HeadLrMultiplier), d.HeadLrMultiplier),
+                LrStep = R(lrStep, nameof(TrainConfig.LrStep), d.LrStep), LrGamma = R(lrGamma, nameof(TrainConfig.LrGamma), d.LrGamma),
+                WarmupEpochs = R(warmup, nameof(TrainConfig.WarmupEpochs), d.WarmupEpochs),
+                ClipGradNorm = R(clipNorm, nameof(TrainConfig.ClipGradNorm), d.ClipGradNorm ?? 0) is var norm && norm == 0 ? null : norm,
                 ClipLength = V(clipLen, nameof(TrainConfig.ClipLength)), CropSize = V(crop, nameof(TrainConfig.CropSize)), ResizeWidth = rw, ResizeHeight = rh,
-                WidthMultiplier = V(width, nameof(TrainConfig.WidthMultiplier)), InputScale = (float)V(inputScale, nameof(TrainConfig.InputScale)),
+                WidthMultiplier = V(width, nameof(TrainConfig.WidthMultiplier)), InputScale = (float)R(inputScale, nameof(TrainConfig.InputScale), d.InputScale),
                 FlipProbability = V(flip, nameof(TrainConfig.FlipProbability)), TestEvery = V(testEvery, nameof(TrainConfig.TestEvery)),
                 SnapshotEvery = V(snapshotEvery, nameof(TrainConfig.SnapshotEvery)), ValClips = V(valClips, nameof(TrainConfig.ValClips)),
                 Pretrained = V(pretrained, nameof(TrainConfig.Pretrained)), Resume = V(resume, nameof(TrainConfig.Resume)),
@@ -88,6 +102,9 @@ internal static class TrainCommand
         }, stopping: "finishing this batch and writing last.pth.tar", needsOpenCv: true));
         return command;
     }
+
+    private static Option<T> FromRecipe<T>(string name, string description) =>
+        new(name) { Description = description + " [default: from --recipe]" };
 
     private static Option<T> Opt<T>(string name, T defaultValue, string description) =>
         new(name) { Description = description, DefaultValueFactory = _ => defaultValue };

@@ -28,6 +28,9 @@ public sealed record DemoOptions
     public int Epochs => Quick ? 14 : 30;
     /// <summary>Batch 4 gives twice the updates of batch 8 per epoch at about the same cost per clip.</summary>
     public int BatchSize => 4;
+    /// <summary>The lr that trains this narrow C3D (DESIGN §2.8); the scratch recipe's lr is lower, measured at full width, where
+    /// fc6 has 8x the inputs and 3e-4 made the loss jump (README, "Training recipes").</summary>
+    public double Lr => 3e-4;
     /// <summary>The lr drops 10x for the last epochs, once the classes are separated (0: never).</summary>
     public int LrStep => Quick ? 0 : 24;
     public double WidthMultiplier => 0.125;

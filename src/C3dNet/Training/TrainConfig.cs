@@ -8,9 +8,9 @@ using C3dNet.Models;
 namespace C3dNet.Training;
 
 /// <summary>
-/// Every option of a training run. Defaults are the reference's (DESIGN §3); the from-scratch recipe
-/// (DESIGN §2.8) is opted into with <see cref="Optimizer"/> "adamw", <see cref="InputScale"/>,
-/// <see cref="WarmupEpochs"/> and <see cref="ClipGradNorm"/>. Saved as config.json and in every checkpoint.
+/// Every option of a training run. The options a <see cref="TrainingRecipe"/> sets default to the reference recipe's values;
+/// <see cref="Recipe"/> replaces those not <see cref="Given"/> when the run starts (<see cref="TrainingRecipe.Resolve"/>).
+/// Saved as config.json and in every checkpoint.
 /// </summary>
 public sealed record TrainConfig
 {
@@ -29,21 +29,30 @@ public sealed record TrainConfig
     public string? DatasetName { get; init; }
 
     public int Epochs { get; init; } = 100;
-    public int BatchSize { get; init; } = 20;
+
+    /// <summary>
+    /// "auto" (reference with --pretrained or --resume, else scratch), "reference" or "scratch": see <see cref="TrainingRecipe"/>.
+    /// Once the run starts, the recipe it chose.
+    /// </summary>
+    public string Recipe { get; init; } = TrainingRecipe.Auto;
+    /// <summary>The options (config keys) whose values the recipe set; the others were given. Null until the run starts.</summary>
+    public IReadOnlyList<string>? FromRecipe { get; init; }
+
+    public int BatchSize { get; init; } = TrainingRecipe.Reference.BatchSize;
     /// <summary>"sgd" (the reference) or "adamw".</summary>
-    public string Optimizer { get; init; } = "sgd";
-    public double Lr { get; init; } = ReferenceOptimizer.Lr;
-    public double Momentum { get; init; } = ReferenceOptimizer.Momentum;
-    public double WeightDecay { get; init; } = ReferenceOptimizer.WeightDecay;
+    public string Optimizer { get; init; } = TrainingRecipe.Reference.Optimizer;
+    public double Lr { get; init; } = TrainingRecipe.Reference.Lr;
+    public double Momentum { get; init; } = TrainingRecipe.Reference.Momentum;
+    public double WeightDecay { get; init; } = TrainingRecipe.Reference.WeightDecay;
     /// <summary>fc8 learns at this multiple of the lr (the reference: 10).</summary>
-    public double HeadLrMultiplier { get; init; } = ReferenceOptimizer.HeadLrMultiplier;
+    public double HeadLrMultiplier { get; init; } = TrainingRecipe.Reference.HeadLrMultiplier;
     /// <summary>StepLR step in epochs; 0 keeps the lr constant.</summary>
-    public int LrStep { get; init; } = 10;
-    public double LrGamma { get; init; } = 0.1;
+    public int LrStep { get; init; } = TrainingRecipe.Reference.LrStep;
+    public double LrGamma { get; init; } = TrainingRecipe.Reference.LrGamma;
     /// <summary>Linear warm-up of the lr over this many epochs (per batch); 0: none.</summary>
-    public double WarmupEpochs { get; init; }
+    public double WarmupEpochs { get; init; } = TrainingRecipe.Reference.WarmupEpochs;
     /// <summary>Gradient norm clipping (mmaction2 uses 40); null: none.</summary>
-    public double? ClipGradNorm { get; init; }
+    public double? ClipGradNorm { get; init; } = TrainingRecipe.Reference.ClipGradNorm;
 
     public int ClipLength { get; init; } = C3dConfig.ReferenceClipLength;
     public int CropSize { get; init; } = C3dConfig.ReferenceCropSize;
@@ -57,7 +66,7 @@ public sealed record TrainConfig
     /// </summary>
     public double FlipProbability { get; init; } = 0.5;
     /// <summary>Inputs are (pixel - mean) / InputScale; 1 is the reference.</summary>
-    public float InputScale { get; init; } = 1f;
+    public float InputScale { get; init; } = TrainingRecipe.Reference.InputScale;
 
     /// <summary>Run the test split every N epochs; 0: never.</summary>
     public int TestEvery { get; init; } = 20;
@@ -85,7 +94,7 @@ public sealed record TrainConfig
     /// <summary>Options that shape the trajectory of training. On resume they come from the checkpoint, so the run continues as it began.</summary>
     public static readonly string[] TrajectoryOptions =
     [
-        nameof(BatchSize), nameof(Optimizer), nameof(Lr), nameof(Momentum), nameof(WeightDecay), nameof(HeadLrMultiplier),
+        nameof(Recipe), nameof(FromRecipe), nameof(BatchSize), nameof(Optimizer), nameof(Lr), nameof(Momentum), nameof(WeightDecay), nameof(HeadLrMultiplier),
         nameof(LrStep), nameof(LrGamma), nameof(WarmupEpochs), nameof(ClipGradNorm), nameof(ClipLength), nameof(CropSize),
         nameof(ResizeWidth), nameof(ResizeHeight), nameof(WidthMultiplier), nameof(InputScale), nameof(FlipProbability), nameof(ValClips), nameof(Seed),
         nameof(DatasetName),
@@ -100,6 +109,7 @@ public sealed record TrainConfig
     {
         static void Check(bool ok, string message) { if (!ok) throw new ArgumentException(message); }
         Check(Epochs >= 1, $"--epochs must be at least 1, got {Epochs}");
+        Check(TrainingRecipe.Choices.Contains(Recipe), $"--recipe must be one of {string.Join(", ", TrainingRecipe.Choices)}, got '{Recipe}'");
         Check(BatchSize >= 1, $"--batch-size must be at least 1, got {BatchSize}");
         Check(Optimizer is "sgd" or "adamw", $"--optimizer must be sgd or adamw, got '{Optimizer}'");
         Check(Lr > 0 && double.IsFinite(Lr), $"--lr must be positive, got {Lr}");

@@ -43,6 +43,7 @@ public sealed class Trainer
     private TrainResult Loop()
     {
         var c = s.Config;
+        progress?.Report(new TrainNotice(s.RecipeLine, IsWarning: false));
         foreach (var n in s.Notices) progress?.Report(new TrainNotice(n));
         progress?.Report(new RunStarted(s.Run.Path, s.StartEpoch, c.Epochs, s.Train.Videos.Count, s.Val?.Videos.Count ?? 0,
             s.Test?.Videos.Count ?? 0, s.ClassNames, s.Model.ParameterCount(), s.Device.ToString(), s.ResumedFrom));
@@ -173,7 +174,7 @@ public sealed class Trainer
         string last = File.Exists(s.Run.LastCheckpoint) ? $"the last good checkpoint, {s.Run.LastCheckpoint}, is kept" : "no checkpoint was written yet";
         return new TrainingDivergedException(
             $"the {what} became {value} in epoch {epoch + 1}, batch {batch + 1} (lr {OptimizerFactory.LearningRates(s.Optimizer)[0]:G3}): training stopped; {last}. " +
-            "From scratch, try --optimizer adamw --lr 3e-4 --input-scale 64 --clip-grad-norm 40 --warmup-epochs 1, or a lower --lr.");
+            $"From scratch, use --recipe {TrainingRecipe.ScratchName} (without your own optimizer options), or a lower --lr.");
     }
 
     /// <summary>Loss and clip accuracy over the split's centre-crop clips, in eval mode without gradients.</summary>

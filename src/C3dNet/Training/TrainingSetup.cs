@@ -32,6 +32,8 @@ internal sealed class TrainingSetup : IDisposable
     public double? BestValAccuracy { get; init; }
     public string? ResumedFrom { get; init; }
     public List<string> Notices { get; } = [];
+    /// <summary>The recipe the run trains with and the values it set (information, not a warning).</summary>
+    public required string RecipeLine { get; init; }
 
     public IReadOnlyList<string> ClassNames => Data.ClassNames;
 
@@ -50,7 +52,9 @@ internal sealed class TrainingSetup : IDisposable
                 (resumeFile, resumeRunDir) = RunFolder.ResolveResume(requested.Resume);
                 resume = CheckpointLoader.Load(resumeFile, CheckpointUse.Resume);
             }
-            var config = (resume?.TrainConfig is { } saved ? requested.ContinuingFrom(saved) : requested).Validated();
+            // A saved run continues with its own recipe and values; a new run (or a reference checkpoint) gets its recipe now.
+            var config = (resume?.TrainConfig is { } saved ? RecipeOfSavedRun(requested.ContinuingFrom(saved)) : TrainingRecipe.Resolve(requested)).Validated();
+            string recipeLine = RecipeNotice(config, requested, continuing: resume?.TrainConfig is not null);
             if (resume?.TrainConfig is not null && DifferingOptions(requested, config) is { Count: > 0 } differ)
                 notices.Add($"{resumeFile}: the run continues with its own training options; this command's differ and are not used: {string.Join(", ", differ)}");
             var modelConfig = ModelConfigFor(config, data, resume);
@@ -108,6 +112,7 @@ internal sealed class TrainingSetup : IDisposable
                 Position = resume is null ? null : TrainingState.Position(resume),
                 BestValAccuracy = resume is null ? null : TrainingState.BestValAccuracy(resume),
                 ResumedFrom = resumeFile,
+                RecipeLine = recipeLine,
             };
             setup.Notices.AddRange(notices);
             setup.WriteConfig();
@@ -118,6 +123,26 @@ internal sealed class TrainingSetup : IDisposable
         {
             resume?.Dispose();
         }
+    }
+
+    /// <summary>A run saved before recipes existed: it resumes with its own values, the recipe that stands for (reference), none set by it.</summary>
+    private static TrainConfig RecipeOfSavedRun(TrainConfig c) =>
+        c.Recipe == TrainingRecipe.Auto || c.FromRecipe is null
+            ? c with { Recipe = c.Recipe == TrainingRecipe.Auto ? TrainingRecipe.ReferenceName : c.Recipe, FromRecipe = [] }
+            : c;
+
+    /// <summary>The recipe line printed at the start: which recipe, why, and every value it set.</summary>
+    private static string RecipeNotice(TrainConfig config, TrainConfig requested, bool continuing)
+    {
+        string why = continuing ? "the resumed run's"
+            : requested.Recipe != TrainingRecipe.Auto ? "--recipe"
+            : requested.Pretrained is not null ? "auto: --pretrained given"
+            : requested.Resume is not null ? "auto: resuming"
+            : "auto: no --pretrained, no --resume";
+        var json = config.ToJson();
+        var set = config.FromRecipe ?? [];
+        string values = set.Count == 0 ? "no option taken from it" : string.Join(", ", set.Select(k => $"{k} {json[k]?.ToJsonString() ?? "none"}"));
+        return $"recipe {config.Recipe} ({why}): {values}";
     }
 
     private static List<string> DifferingOptions(TrainConfig requested, TrainConfig effective)

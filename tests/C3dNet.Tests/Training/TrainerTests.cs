@@ -22,7 +22,7 @@ public class TrainerTests
             Trainer.Run(config, new Callback<TrainProgress>(p => { if (p is EpochCompleted c) epochs.Add(c.Summary); })));
         Assert.Matches(@"became (NaN|-?∞|Infinity|-Infinity) in epoch [23]", e.Message);
         Assert.Contains("last.pth.tar, is kept", e.Message);
-        Assert.Contains("--clip-grad-norm", e.Message);
+        Assert.Contains("use --recipe scratch", e.Message);
 
         var run = new RunFolder(dir.File("run"));
         var epoch1 = Assert.Single(epochs);
@@ -36,7 +36,8 @@ public class TrainerTests
             Assert.Equal(1f, last.ModelConfig.InputScale);
             Assert.Equal((86, 64, 56), (last.ModelConfig.ResizeWidth, last.ModelConfig.ResizeHeight, last.ModelConfig.CropSize));
             var saved = TrainConfig.FromJson(last.TrainConfig!);
-            Assert.Equal(config with { RunDir = run.Path, ResizeWidth = 86, ResizeHeight = 64 }, saved); // every option, resolved
+            Assert.Empty(saved.FromRecipe!); // a config built in code without Given: every value its own
+            Assert.Equal(config with { RunDir = run.Path, ResizeWidth = 86, ResizeHeight = 64, Recipe = "scratch", FromRecipe = saved.FromRecipe }, saved); // every option, resolved
             Assert.NotNull(TrainingState.RngState(last));
             Assert.Equal(epoch1.Val!.Accuracy, TrainingState.BestValAccuracy(last));
             Assert.Equal(1e-3, TrainingState.Schedule(last)!.BaseLrs[0]);
