@@ -17,15 +17,15 @@ namespace C3dNet.Cli.Commands;
 /// </summary>
 internal static class FeaturesCommand
 {
-    private sealed record Args(string[] Inputs, string? Checkpoint, string? Pretrained, string Layer, int? Stride, int? FrameStep,
+    private sealed record Args(string[] Inputs, string? Checkpoint, string? Pretrained, string? Layer, int? Stride, int? FrameStep,
         int? BatchSize, string Out, bool Overwrite, string Precision, string Device, double? Fps);
 
     public static Command Create()
     {
         var inputs = new Argument<string[]>("inputs") { Description = "Video files, frame folders (00001.jpg …) or glob patterns", Arity = ArgumentArity.OneOrMore };
-        var checkpoint = new Option<string?>("--checkpoint") { Description = "A C3D checkpoint (.pth.tar)" };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "A checkpoint (.pth.tar) or torchvision video ResNet weights (.pth)" };
         var pretrained = new Option<string?>("--pretrained") { Description = "Sports-1M C3D weights (c3d-pretrained.pth; no fc8 needed)" };
-        var layer = new Option<string>("--layer") { Description = "fc6 or fc7 (after ReLU)", DefaultValueFactory = _ => "fc6" };
+        var layer = new Option<string?>("--layer") { Description = "C3D: fc6 (default) or fc7, after ReLU; r3d_18/mc3_18/r2plus1d_18: pool (the 512-d vector before fc)" };
         layer.AcceptOnlyFromAmong(FeatureExtractor.Layers);
         var stride = new Option<int?>("--stride") { Description = "Sampled frames between clip starts (default: the clip length, so clips do not overlap)" };
         var frameStep = new Option<int?>("--frame-step") { Description = "Keep every k-th video frame (default: the checkpoint's)" };
@@ -37,12 +37,12 @@ internal static class FeaturesCommand
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda", DefaultValueFactory = _ => "auto" };
         device.AcceptOnlyFromAmong(DeviceSelector.Choices);
         var fps = new Option<double?>("--fps") { Description = "Frame rate of frame folders (recorded in index.json)" };
-        var command = new Command("features", "Extract C3D fc6/fc7 features per clip and per video (.npy)")
+        var command = new Command("features", "Extract features per clip and per video (.npy): C3D's fc6/fc7, a video ResNet's pooled 512-d vector")
         {
             inputs, checkpoint, pretrained, layer, stride, frameStep, batch, outDir, overwrite, precision, device, fps,
         };
         command.SetAction(parse => CommandRunner.Run(parse, cancel => Execute(new Args(
-            parse.GetValue(inputs) ?? [], parse.GetValue(checkpoint), parse.GetValue(pretrained), parse.GetValue(layer)!, parse.GetValue(stride),
+            parse.GetValue(inputs) ?? [], parse.GetValue(checkpoint), parse.GetValue(pretrained), parse.GetValue(layer), parse.GetValue(stride),
             parse.GetValue(frameStep), parse.GetValue(batch), parse.GetValue(outDir)!, parse.GetValue(overwrite), parse.GetValue(precision)!, parse.GetValue(device)!,
             parse.GetValue(fps)), cancel), stopping: "stopping after this clip batch", needsOpenCv: true));
         return command;
@@ -58,17 +58,18 @@ internal static class FeaturesCommand
         // Every file this run writes is checked before any work: earlier results are replaced only with --overwrite.
         string[] inputs = [.. items.Select(i => i.Path), weights];
         OutputPolicy.CheckFolder(a.Out, []);
-        OutputPolicy.CheckFiles(names.Select(n => FeatureExtractor.FileNames(n, a.Layer)).SelectMany(f => new[] { f.Clips, f.Video }).Append(FeatureIndex.FileName).Select(f => Path.Combine(a.Out, f)),
+        using var checkpoint = CheckpointLoader.Load(weights, CheckpointUse.Backbone);
+        string layerName = a.Layer ?? FeatureExtractor.DefaultLayer(checkpoint.ModelConfig);
+        OutputPolicy.CheckFiles(names.Select(n => FeatureExtractor.FileNames(n, layerName)).SelectMany(f => new[] { f.Clips, f.Video }).Append(FeatureIndex.FileName).Select(f => Path.Combine(a.Out, f)),
             a.Overwrite, inputs);
         var device = DeviceSelector.Resolve(a.Device);
         if (Bf16Support.Warning(InferencePrecisions.Parse(a.Precision), device) is { } slow) ConsoleUi.Warning(slow);
-        using var checkpoint = CheckpointLoader.Load(weights, CheckpointUse.Backbone);
         if (a.Pretrained is not null && checkpoint.Kind != CheckpointKind.Pretrained)
             ConsoleUi.Warning($"{weights}: is a training checkpoint, not Sports-1M weights; using it as such");
         using var model = ClipModel.FromCheckpoint(checkpoint, weights, device, InferencePrecisions.Parse(a.Precision));
         int stride = a.Stride ?? model.Config.ClipLength;
         var settings = SamplingSettings.For(model.Config, stride, a.FrameStep, a.Fps);
-        var extractor = new FeatureExtractor(model, settings, InferenceBatchSize.Resolve(a.BatchSize, device, model.Config.WidthMultiplier), a.Layer);
+        var extractor = new FeatureExtractor(model, settings, InferenceBatchSize.Resolve(a.BatchSize, device, model.Config.WidthMultiplier), layerName);
         OutputPolicy.CreateFolder(a.Out);
 
         var entries = new List<FeatureEntry>();
@@ -90,8 +91,8 @@ internal static class FeaturesCommand
                 failures.Add(new FeatureFailure(items[i].Path, e.Message));
             }
         }
-        new FeatureIndex(a.Layer, model.Config.FcWidth, weights, model.Config.ClipLength, stride, entries, failures).Save(a.Out);
-        ConsoleUi.Table($"{a.Layer} features ({model.Config.FcWidth} wide) in {a.Out}", ["input", "clips", "clips file", "video file"],
+        new FeatureIndex(layerName, extractor.Width, weights, model.Config.ClipLength, stride, entries, failures).Save(a.Out);
+        ConsoleUi.Table($"{layerName} features ({extractor.Width} wide) in {a.Out}", ["input", "clips", "clips file", "video file"],
             entries.Select(e => new[] { e.Input, e.Clips.ToString(CultureInfo.InvariantCulture), e.ClipsFile, e.VideoFile }));
         if (failures.Count > 0) ConsoleUi.Warning($"{failures.Count} of {items.Count} inputs failed (listed under \"failed\" in {FeatureIndex.FileName})");
         return CommandRunner.ForInputs(items.Count, failures.Count);
