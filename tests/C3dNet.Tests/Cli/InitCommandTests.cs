@@ -59,7 +59,8 @@ public class InitCommandTests
         using var pre = C3dCheckpoint.Load(tv);
         Assert.Equal("mc3_18", ckpt.ModelConfig.Architecture);
         Assert.Equal(15, ckpt.ModelConfig.FramesPerSecond);
-        Assert.Equal((8, 32, 43, 32), (ckpt.ModelConfig.ClipLength, ckpt.ModelConfig.CropSize, ckpt.ModelConfig.ResizeWidth, ckpt.ModelConfig.ResizeHeight));
+        // Frames as for C3D at this crop: the reference 171x128 for 112, scaled (C3dConfig.FrameSizeFor).
+        Assert.Equal((8, 32, 49, 37), (ckpt.ModelConfig.ClipLength, ckpt.ModelConfig.CropSize, ckpt.ModelConfig.ResizeWidth, ckpt.ModelConfig.ResizeHeight));
         foreach (var key in new[] { "stem.0.weight", "layer4.1.conv2.0.weight", "layer2.0.downsample.1.running_var" })
             Assert.True(ckpt.StateDict[key].equal(pre.StateDict[key]).all().item<bool>(), key);
         Assert.Equal(new long[] { 3, 512 }, ckpt.StateDict["fc.weight"].shape);
