@@ -18,7 +18,7 @@ namespace C3dNet.Cli.Commands;
 /// </summary>
 internal static class FeaturesCommand
 {
-    private sealed record Args(string[] Inputs, string? Checkpoint, string? Pretrained, string Layer, int? Stride, int? FrameStep,
+    private sealed record Args(string[] Inputs, string? Checkpoint, string? Pretrained, string? Layer, int? Stride, int? FrameStep,
         int? BatchSize, string Out, bool Overwrite, string Precision, string Device, double? Fps, string Decoder, ShardSpec? Shard);
 
     /// <summary>The job name in features shard records.</summary>
@@ -27,9 +27,9 @@ internal static class FeaturesCommand
     public static Command Create()
     {
         var inputs = new Argument<string[]>("inputs") { Description = "Video files, frame folders (00001.jpg …) or glob patterns", Arity = ArgumentArity.OneOrMore };
-        var checkpoint = new Option<string?>("--checkpoint") { Description = "A C3D checkpoint (.pth.tar)" };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "A checkpoint (.pth.tar) or torchvision video ResNet weights (.pth)" };
         var pretrained = new Option<string?>("--pretrained") { Description = "Sports-1M C3D weights (c3d-pretrained.pth; no fc8 needed)" };
-        var layer = new Option<string>("--layer") { Description = "fc6 or fc7 (after ReLU)", DefaultValueFactory = _ => "fc6" };
+        var layer = new Option<string?>("--layer") { Description = "C3D: fc6 (default) or fc7, after ReLU; r3d_18/mc3_18/r2plus1d_18: pool (the 512-d vector before fc)" };
         layer.AcceptOnlyFromAmong(FeatureExtractor.Layers);
         var stride = new Option<int?>("--stride") { Description = "Sampled frames between clip starts (default: the clip length, so clips do not overlap)" };
         var frameStep = new Option<int?>("--frame-step") { Description = "Keep every k-th video frame (default: the checkpoint's)" };
@@ -43,12 +43,12 @@ internal static class FeaturesCommand
         var fps = new Option<double?>("--fps") { Description = "Frame rate of frame folders (recorded in index.json)" };
         var decoder = DecoderOption.Create();
         var shard = ShardOption.Create();
-        var command = new Command("features", "Extract C3D fc6/fc7 features per clip and per video (.npy)")
+        var command = new Command("features", "Extract features per clip and per video (.npy): C3D's fc6/fc7, a video ResNet's pooled 512-d vector")
         {
             inputs, checkpoint, pretrained, layer, stride, frameStep, batch, outDir, overwrite, precision, device, fps, decoder, shard,
         };
         command.SetAction(parse => CommandRunner.Run(parse, cancel => Execute(new Args(
-            parse.GetValue(inputs) ?? [], parse.GetValue(checkpoint), parse.GetValue(pretrained), parse.GetValue(layer)!, parse.GetValue(stride),
+            parse.GetValue(inputs) ?? [], parse.GetValue(checkpoint), parse.GetValue(pretrained), parse.GetValue(layer), parse.GetValue(stride),
             parse.GetValue(frameStep), parse.GetValue(batch), parse.GetValue(outDir)!, parse.GetValue(overwrite), parse.GetValue(precision)!, parse.GetValue(device)!,
             parse.GetValue(fps), parse.GetValue(decoder)!, parse.GetValue(shard)), cancel), stopping: "stopping after this clip batch", needsOpenCv: true));
         return command;
@@ -72,8 +72,6 @@ internal static class FeaturesCommand
         // or when they are this shard's own from an earlier try of the same shard (its record says so).
         string[] inputs = [.. items.Select(i => i.Path), weights];
         OutputPolicy.CheckFolder(a.Out, []);
-        OutputPolicy.CheckFiles(mine.Select(i => FeatureExtractor.FileNames(names[i], a.Layer)).SelectMany(f => new[] { f.Clips, f.Video }).Select(f => Path.Combine(a.Out, f)).Append(indexPath),
-            a.Overwrite || record?.RanBefore(a.Out) == true, inputs);
         var device = DeviceSelector.Resolve(a.Device);
         if (Bf16Support.Warning(InferencePrecisions.Parse(a.Precision), device) is { } slow) ConsoleUi.Warning(slow);
         using var recognizer = ActionRecognizer.LoadForFeatures(weights, new RecognizerOptions
@@ -81,9 +79,12 @@ internal static class FeaturesCommand
             Device = a.Device, Precision = InferencePrecisions.Parse(a.Precision), BatchSize = a.BatchSize, FrameStep = a.FrameStep, FolderFps = a.Fps,
             Decoder = DecoderOption.Resolve(a.Decoder),
         });
+        var features = new FeatureOptions { Layer = a.Layer, Stride = a.Stride };
+        string layerName = recognizer.FeatureLayer(features);
+        OutputPolicy.CheckFiles(mine.Select(i => FeatureExtractor.FileNames(names[i], layerName)).SelectMany(f => new[] { f.Clips, f.Video }).Select(f => Path.Combine(a.Out, f)).Append(indexPath),
+            a.Overwrite || record?.RanBefore(a.Out) == true, inputs);
         if (a.Pretrained is not null && recognizer.Kind != CheckpointKind.Pretrained)
             ConsoleUi.Warning($"{weights}: is a training checkpoint, not Sports-1M weights; using it as such");
-        var features = new FeatureOptions { Layer = a.Layer, Stride = a.Stride };
         int stride = recognizer.FeatureSampling(features).Stride;
         OutputPolicy.CreateFolder(a.Out);
         record?.Save(a.Out);
@@ -107,9 +108,9 @@ internal static class FeaturesCommand
                 failures.Add(new FeatureFailure(items[i].Path, e.Message));
             }
         }
-        new FeatureIndex(a.Layer, recognizer.FeatureWidth, weights, recognizer.ClipLength, stride, entries, failures).SaveAs(indexPath);
+        new FeatureIndex(layerName, recognizer.FeatureWidth, weights, recognizer.ClipLength, stride, entries, failures).SaveAs(indexPath);
         record?.Completed().Save(a.Out); // last: every output of the shard is written
-        ConsoleUi.Table($"{a.Layer} features ({recognizer.FeatureWidth} wide) in {a.Out}", ["input", "clips", "clips file", "video file"],
+        ConsoleUi.Table($"{layerName} features ({recognizer.FeatureWidth} wide) in {a.Out}", ["input", "clips", "clips file", "video file"],
             entries.Select(e => new[] { e.Input, e.Clips.ToString(CultureInfo.InvariantCulture), e.ClipsFile, e.VideoFile }));
         if (failures.Count > 0) ConsoleUi.Warning($"{failures.Count} of {mine.Length} inputs failed (listed under \"failed\" in {indexPath})");
         // A shard whose every input failed is still done (exit 2): the merge judges the whole job.

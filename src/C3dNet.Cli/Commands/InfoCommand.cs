@@ -5,7 +5,8 @@ using C3dNet.Cli.Ui;
 namespace C3dNet.Cli.Commands;
 
 /// <summary>
-/// `c3d info FILE [--json]`: describes a C3D checkpoint (ours or the reference's) or Sports-1M weights, and what makes
+/// `c3d info FILE [--json]`: describes a checkpoint (ours or the reference's), Sports-1M weights or a torchvision video
+/// ResNet state_dict (r3d_18, mc3_18, r2plus1d_18; Kinetics-400 when it has 400 classes), and what makes
 /// it unusable (non-finite weights, sizes the network cannot run, class names that disagree with the classifier):
 /// those problems are errors on standard error and exit 1.
 /// </summary>
@@ -15,7 +16,7 @@ internal static class InfoCommand
     {
         var file = new Argument<string>("file") { Description = "A checkpoint (.pth.tar) or pretrained weights (.pth)" };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table" };
-        var command = new Command("info", "Describe a C3D checkpoint or Sports-1M weights file") { file, json };
+        var command = new Command("info", "Describe a checkpoint, Sports-1M C3D weights or a torchvision video ResNet file") { file, json };
         command.SetAction(parse => CommandRunner.Run(parse, _ => Execute(parse.GetValue(file)!, parse.GetValue(json)), stopping: null));
         return command;
     }
@@ -37,14 +38,19 @@ internal static class InfoCommand
         var c = summary.ModelConfig;
         var rows = new List<(string, string)>
         {
-            ("kind", summary.Kind == "pretrained" ? "pretrained weights (Sports-1M layout: features.N / classifier.N)" : "training checkpoint"),
-            ("architecture", $"{summary.Architecture}, width x{c.WidthMultiplier}, input (N, 3, {c.ClipLength}, {c.CropSize}, {c.CropSize}) {c.ChannelOrder}"),
+            ("kind", summary.Kind == "pretrained" ? "pretrained weights (Sports-1M layout: features.N / classifier.N)"
+                : !c.IsC3d && summary.ModelConfigInferred ? "torchvision state_dict" + (summary.Kinetics400 ? " (Kinetics-400 weights)" : "") : "training checkpoint"),
+            ("architecture", (c.IsC3d ? $"{summary.Architecture}, width x{c.WidthMultiplier}" : summary.Architecture) +
+                             $", input (N, 3, {c.ClipLength}, {c.CropSize}, {c.CropSize}) {c.ChannelOrder}"),
             ("parameters", summary.Parameters.ToString("N0")),
-            ("classes", summary.Kind == "pretrained" ? $"{summary.NumClasses} in the file's own head (classifier.6), not used" : summary.NumClasses.ToString()),
+            ("classes", summary.Kind == "pretrained" ? $"{summary.NumClasses} in the file's own head (classifier.6), not used"
+                : summary.NumClasses + (summary.Kinetics400 ? " (Kinetics-400, torchvision's category order)" : "")),
             ("epoch", summary.Epoch?.ToString() ?? "-"),
             ("class names", summary.ClassNames is { } names ? ClassNamesText(names, summary.NumClasses) : "none stored (pass --labels to predict/eval)"),
-            ("model config", summary.ModelConfigInferred ? "not stored; inferred from the weight shapes" :
-                $"mean [{string.Join(", ", c.Mean)}], scale 1/{c.InputScale}, frame step {c.FrameStep}, frames {c.ResizeWidth}x{c.ResizeHeight}"),
+            ("model config", summary.ModelConfigInferred
+                ? c.IsC3d ? "not stored; inferred from the weight shapes" : "not stored; architecture from the weight shapes, input as torchvision's Kinetics-400 weights"
+                : "stored"),
+            ("input", summary.Input),
             ("optimizer state", summary.HasOptimizerState ? "yes (resumable)" : "no"),
         };
         if (summary.Provides is { } provides) rows.Add(("provides", string.Join(", ", provides) + " (fc8 is trained anew)"));

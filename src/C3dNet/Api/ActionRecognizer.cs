@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using C3dNet.Checkpoints;
 using C3dNet.Inference;
+using C3dNet.Models;
 using C3dNet.Runtime;
 using C3dNet.Video;
 using OpenCvSharp;
@@ -90,7 +91,10 @@ public sealed class ActionRecognizer : IDisposable
     /// <summary>Sampled frames per clip.</summary>
     public int ClipLength => model.Config.ClipLength;
     /// <summary>Width of fc6/fc7 features.</summary>
-    public int FeatureWidth => model.Config.FcWidth;
+    public int FeatureWidth => model.Config.IsC3d ? model.Config.FcWidth : VideoResNet.FeatureSize;
+
+    /// <summary>The layer features come from when <see cref="FeatureOptions.Layer"/> is null.</summary>
+    public string DefaultFeatureLayer => FeatureExtractor.DefaultLayer(model.Config);
     /// <summary>Clips per forward pass.</summary>
     public int BatchSize => batchSize;
 
@@ -147,17 +151,25 @@ public sealed class ActionRecognizer : IDisposable
     {
         options ??= new FeatureOptions();
         var settings = FeatureSampling(options);
-        string layer = options.Layer;
+        string layer = FeatureLayer(options);
         var run = WindowedInference.Run(input, model, settings, batchSize, (batch, n) => { lock (forward) return model.Features(batch, n, layer); },
             Windows(input.Path, progress), cancel);
         return new ClipFeatures(run, layer, settings.Stride);
+    }
+
+    /// <summary>The layer <paramref name="options"/> asks for (or the model's default); throws <see cref="ArgumentException"/> for one the model lacks.</summary>
+    public string FeatureLayer(FeatureOptions? options = null)
+    {
+        string layer = options?.Layer ?? DefaultFeatureLayer;
+        return model.Network.FeatureLayers.Contains(layer) ? layer
+            : throw new ArgumentException($"unknown feature layer '{layer}' for {(model.Config.IsC3d ? "C3D" : model.Config.Architecture)}: use {string.Join(" or ", model.Network.FeatureLayers)}");
     }
 
     /// <summary>The sampling feature extraction uses with <paramref name="options"/>; throws <see cref="ArgumentException"/> for a bad layer or stride.</summary>
     public SamplingSettings FeatureSampling(FeatureOptions? options = null)
     {
         options ??= new FeatureOptions();
-        if (!FeatureExtractor.Layers.Contains(options.Layer)) throw new ArgumentException($"unknown feature layer '{options.Layer}': use fc6 or fc7");
+        _ = FeatureLayer(options);
         int stride = options.Stride ?? ClipLength;
         if (stride < 1) throw new ArgumentException($"--stride must be at least 1, got {stride}");
         return Sampling with { Stride = stride };

@@ -31,8 +31,8 @@ public sealed record RecognizerOptions
 /// <summary>What <see cref="ActionRecognizer.ExtractFeatures(string, FeatureOptions?, IProgress{RecognitionProgress}?, CancellationToken)"/> extracts, with <c>c3d features</c>' defaults.</summary>
 public sealed record FeatureOptions
 {
-    /// <summary>"fc6" or "fc7" (after ReLU).</summary>
-    public string Layer { get; init; } = "fc6";
+    /// <summary>C3D: "fc6" or "fc7" (after ReLU); the video ResNets: "pool" (512-d, before fc). Null: the model's default (fc6, pool).</summary>
+    public string? Layer { get; init; }
     /// <summary>Sampled frames between clip starts; null is the clip length (clips do not overlap, as in the C3D paper).</summary>
     public int? Stride { get; init; }
 }

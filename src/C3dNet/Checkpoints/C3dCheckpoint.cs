@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace C3dNet.Checkpoints;
 
-/// <summary>What a file holds: a training checkpoint, or Sports-1M style pretrained weights.</summary>
+/// <summary>What a file holds: a training checkpoint (or a torchvision state_dict), or Sports-1M style pretrained weights.</summary>
 public enum CheckpointKind { Checkpoint, Pretrained }
 
 /// <summary>
@@ -22,7 +22,7 @@ public sealed class C3dCheckpoint : IDisposable
     public CheckpointKind Kind { get; init; } = CheckpointKind.Checkpoint;
     /// <summary>Number of completed epochs (the reference stores epoch + 1), or null when absent.</summary>
     public int? Epoch { get; set; }
-    /// <summary>Weights under our (= the reference's) key names, conv1.weight … fc8.bias.</summary>
+    /// <summary>Weights under our (= the reference's, or torchvision's) key names: conv1.weight … fc8.bias, or stem.0.weight … fc.bias.</summary>
     public required Dictionary<string, Tensor> StateDict { get; init; }
     /// <summary>The optimizer's state_dict as PyTorch lays it out (param_groups, state), or null.</summary>
     public IDictionary? OptimizerState { get; set; }
@@ -34,7 +34,11 @@ public sealed class C3dCheckpoint : IDisposable
     /// <summary>Other top-level keys, as unpickled (Python dicts, lists, numbers, tensors).</summary>
     public Dictionary<string, object?> Extra { get; init; } = [];
 
-    public long ParameterCount => StateDict.Values.Sum(t => t.numel());
+    /// <summary>Learnable parameters: the weights without BatchNorm's running statistics and counters.</summary>
+    public long ParameterCount => StateDict.Where(kv => !IsBuffer(kv.Key)).Sum(kv => kv.Value.numel());
+
+    private static bool IsBuffer(string key) =>
+        key.EndsWith(".running_mean", StringComparison.Ordinal) || key.EndsWith(".running_var", StringComparison.Ordinal) || MayBeMissing(key);
 
     /// <summary>
     /// Reads a checkpoint or pretrained-weights file without judging its contents; errors name the file and the problem.
@@ -63,27 +67,32 @@ public sealed class C3dCheckpoint : IDisposable
     }
 
     /// <summary>Builds a checkpoint from a live model (tensors are detached CPU copies).</summary>
-    public static C3dCheckpoint FromModel(C3D model, int? epoch = null, IReadOnlyList<string>? classNames = null)
+    public static C3dCheckpoint FromModel(IClipNetwork model, int? epoch = null, IReadOnlyList<string>? classNames = null)
     {
         Dictionary<string, Tensor> sd;
         using (NewDisposeScope()) // disposes the detach() intermediates; the clones move out
-            sd = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().clone().MoveToOuterDisposeScope());
+            sd = model.Module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().clone().MoveToOuterDisposeScope());
         return new C3dCheckpoint { StateDict = sd, ModelConfig = model.Config, Epoch = epoch, ClassNames = classNames };
     }
 
     /// <summary>
-    /// Copies the weights into <paramref name="model"/>. Pretrained weights fill conv1–fc7 and leave fc8.
+    /// Copies the weights into <paramref name="model"/>, strictly. Pretrained weights fill conv1–fc7 and leave fc8;
+    /// <paramref name="backboneOnly"/> leaves the classifier (fc8 or fc) of any file, for a new one on other classes.
     /// A different architecture, class count or width is refused, naming the keys and shapes that differ.
     /// </summary>
-    public void LoadInto(C3D model, string sourceName)
+    public void LoadInto(IClipNetwork model, string sourceName, bool backboneOnly = false)
     {
-        var expected = model.state_dict();
-        var skip = Kind == CheckpointKind.Pretrained ? new[] { "fc8.weight", "fc8.bias" } : [];
+        var expected = model.Module.state_dict();
+        var skip = Kind == CheckpointKind.Pretrained || backboneOnly
+            ? new[] { model.Config.ClassifierLayer + ".weight", model.Config.ClassifierLayer + ".bias" } : [];
         var problems = new List<string>();
         foreach (var (key, tensor) in expected)
         {
             if (skip.Contains(key)) continue;
-            if (!StateDict.TryGetValue(key, out var have)) problems.Add($"{key} is missing");
+            if (!StateDict.TryGetValue(key, out var have))
+            {
+                if (!MayBeMissing(key)) problems.Add($"{key} is missing");
+            }
             else if (!have.shape.SequenceEqual(tensor.shape))
                 problems.Add($"{key}: file has {Shape(have)}, model expects {Shape(tensor)}");
         }
@@ -91,12 +100,18 @@ public sealed class C3dCheckpoint : IDisposable
             problems.Add($"unexpected key {key}");
         if (problems.Count > 0)
             throw new CheckpointException(sourceName,
-                $"does not fit this C3D ({model.Config.NumClasses} classes, width {model.Config.WidthMultiplier}, clip {model.Config.ClipLength}x{model.Config.CropSize}x{model.Config.CropSize}): " +
+                $"does not fit this {(model.Config.IsC3d ? "C3D" : "network")} ({model.Config.Describe()}): " +
                 string.Join("; ", problems.Take(8)) + (problems.Count > 8 ? $"; and {problems.Count - 8} more" : ""));
         using var _ = no_grad();
         foreach (var (key, tensor) in expected)
-            if (!skip.Contains(key)) tensor.copy_(StateDict[key]);
+            if (!skip.Contains(key) && StateDict.TryGetValue(key, out var value)) tensor.copy_(value);
     }
+
+    /// <summary>
+    /// BatchNorm's num_batches_tracked, absent from files saved before PyTorch 0.4.1: PyTorch's BatchNorm loads
+    /// them without it (the counter stays 0), and so do we.
+    /// </summary>
+    internal static bool MayBeMissing(string key) => key.EndsWith(".num_batches_tracked", StringComparison.Ordinal);
 
     internal static string Shape(Tensor t) => "(" + string.Join(", ", t.shape) + ")";
 

@@ -47,7 +47,7 @@ public static class CheckpointLoader
         }
         catch (ArgumentException e) { problems.Add($"its model config cannot be run: {e.Message}"); }
         if (ckpt.ClassNames is { } names && ckpt.Kind == CheckpointKind.Checkpoint && names.Count != ckpt.ModelConfig.NumClasses)
-            problems.Add($"stores {names.Count} class names but its classifier (fc8) has {ckpt.ModelConfig.NumClasses} outputs: the file is inconsistent");
+            problems.Add($"stores {names.Count} class names but its classifier ({ckpt.ModelConfig.ClassifierLayer}) has {ckpt.ModelConfig.NumClasses} outputs: the file is inconsistent");
         return problems;
     }
 
@@ -85,7 +85,7 @@ public static class CheckpointLoader
                 (onlyCheckpoint.Count > 0 ? $"; only in the checkpoint: {string.Join(", ", onlyCheckpoint)}" : "") + ")");
         }
         if (ckpt.ModelConfig.NumClasses != dataClasses.Count)
-            throw new CheckpointException(checkpointPath, $"has {ckpt.ModelConfig.NumClasses} output classes (fc8) but {dataRoot} has {dataClasses.Count} classes");
+            throw new CheckpointException(checkpointPath, $"has {ckpt.ModelConfig.NumClasses} output classes ({ckpt.ModelConfig.ClassifierLayer}) but {dataRoot} has {dataClasses.Count} classes");
         return dataClasses;
     }
 
@@ -109,14 +109,17 @@ public static class CheckpointLoader
     {
         var c = ckpt.ModelConfig;
         var misfits = new List<string>();
-        foreach (var (key, shape) in C3D.ParameterShapes(c))
+        foreach (var (key, shape) in ClipNetworks.StateShapes(c))
         {
             if (ckpt.Kind == CheckpointKind.Pretrained && key.StartsWith("fc8.")) continue; // trained anew
-            if (!ckpt.StateDict.TryGetValue(key, out var t)) misfits.Add($"{key} is missing");
+            if (!ckpt.StateDict.TryGetValue(key, out var t))
+            {
+                if (!C3dCheckpoint.MayBeMissing(key)) misfits.Add($"{key} is missing");
+            }
             else if (!t.shape.SequenceEqual(shape)) misfits.Add($"{key} is {C3dCheckpoint.Shape(t)}, the config needs ({string.Join(", ", shape)})");
         }
         if (misfits.Count == 0) return null;
-        return $"its weights do not fit its model config ({c.NumClasses} classes, width {c.WidthMultiplier}, clip {c.ClipLength}x{c.CropSize}x{c.CropSize}): " +
+        return $"its weights do not fit its model config ({c.Describe()}): " +
                string.Join("; ", misfits.Take(4)) + (misfits.Count > 4 ? $"; and {misfits.Count - 4} more" : "");
     }
 

@@ -5,7 +5,7 @@ namespace C3dNet.Datasets;
 
 /// <summary>
 /// C3D clips in the network's input layout (3, T, S, S) float32: <see cref="InputTensor"/> with the input
-/// <see cref="ModelInput.ForC3d"/> describes for a <see cref="C3dConfig"/>.
+/// <see cref="ModelInput.For"/> describes for a <see cref="C3dConfig"/>.
 /// </summary>
 public static class ClipTensor
 {
@@ -14,5 +14,5 @@ public static class ClipTensor
 
     /// <summary>Writes <paramref name="frames"/> into <paramref name="dest"/> (length <see cref="Length"/>).</summary>
     public static void Write(Span<float> dest, IReadOnlyList<Mat> frames, CropBox box, bool flip, C3dConfig config) =>
-        InputTensor.Write(dest, frames, box, flip, ModelInput.ForC3d(config));
+        InputTensor.Write(dest, frames, box, flip, ModelInput.For(config));
 }

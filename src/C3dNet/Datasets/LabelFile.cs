@@ -9,9 +9,15 @@ public static class LabelFile
     public static IReadOnlyList<string> Read(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: label file not found", path);
+        return Parse(File.ReadLines(path), path);
+    }
+
+    /// <summary>Reads the lines of a label file; errors name <paramref name="path"/>.</summary>
+    public static IReadOnlyList<string> Parse(IEnumerable<string> lines, string path)
+    {
         var names = new List<string>();
         int lineNo = 0;
-        foreach (var raw in File.ReadLines(path))
+        foreach (var raw in lines)
         {
             lineNo++;
             var line = raw.Trim();

@@ -16,21 +16,21 @@ public sealed record EvalProgress(int Batch, int Batches, int Clips);
 /// <summary>Runs a model over clips in eval mode without gradients and keeps each clip's class probabilities.</summary>
 public static class ClipScorer
 {
-    public static ClipScores Score(C3D model, ClipLoader loader, IReadOnlyList<ClipSpec> clips, Device device,
+    public static ClipScores Score(IClipNetwork model, ClipLoader loader, IReadOnlyList<ClipSpec> clips, Device device,
         IProgress<EvalProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var probabilities = new List<float[]>(clips.Count);
         var videos = new List<int>(clips.Count);
         var labels = new List<int>(clips.Count);
         int batches = loader.BatchCount(clips.Count);
-        model.eval();
+        model.Module.eval();
         using (no_grad())
         {
             foreach (var batch in loader.Batches(clips, 0, cancellationToken))
             {
                 using (var scope = NewDisposeScope())
                 {
-                    var probs = nn.functional.softmax(model.forward(batch.Inputs(device)), 1).cpu();
+                    var probs = nn.functional.softmax(model.Logits(batch.Inputs(device)), 1).cpu();
                     var flat = probs.data<float>().ToArray();
                     Inference.FiniteOutputs.Check(flat, "class probabilities");
                     int classes = (int)probs.shape[1];

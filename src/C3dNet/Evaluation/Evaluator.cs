@@ -36,9 +36,9 @@ public static class Evaluator
         if (videos.Count == 0) throw new InvalidDataException($"{data.SplitDirectory(o.Split)}: no videos with frames to evaluate");
 
         var device = DeviceSelector.Resolve(o.Device);
-        using var model = new C3D(ckpt.ModelConfig);
+        using var model = ClipNetworks.Create(ckpt.ModelConfig);
         ckpt.LoadInto(model, o.Checkpoint);
-        model.to(device);
+        model.Module.to(device);
         var dataset = new ClipDataset(videos, ckpt.ModelConfig);
         var loader = new ClipLoader(dataset, o.BatchSize, ClipLoader.ResolveWorkers(o.Workers));
         var scores = ClipScorer.Score(model, loader, dataset.EvalClips(o.Clips), device, progress, cancellationToken);

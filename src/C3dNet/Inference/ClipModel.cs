@@ -6,31 +6,32 @@ using static TorchSharp.torch;
 namespace C3dNet.Inference;
 
 /// <summary>
-/// A C3D ready for inference: weights loaded, eval mode, on its device, in its precision. Takes
-/// batches laid out by <see cref="Datasets.ClipTensor"/> and returns float32 results per clip.
+/// A clip network (C3D or a video ResNet, <see cref="IClipNetwork"/>) ready for inference: weights loaded, eval mode,
+/// on its device, in its precision. Takes batches laid out by <see cref="InputTensor"/> as its
+/// <see cref="C3dConfig.Input"/> says and returns float32 results per clip.
 /// </summary>
 public sealed class ClipModel : IDisposable
 {
-    public C3D Network { get; }
+    public IClipNetwork Network { get; }
     public C3dConfig Config => Network.Config;
     public Device Device { get; }
     public InferencePrecision Precision { get; }
     public int ClipFloats => Datasets.ClipTensor.Length(Config.ClipLength, Config.CropSize);
 
-    public ClipModel(C3D network, Device device, InferencePrecision precision)
+    public ClipModel(IClipNetwork network, Device device, InferencePrecision precision)
     {
         Network = network;
         Device = device;
         Precision = precision;
-        network.eval();
-        network.to(device);
-        if (precision == InferencePrecision.Bf16) network.to(ScalarType.BFloat16);
+        network.Module.eval(); // BatchNorm uses its running statistics, dropout is off
+        network.Module.to(device);
+        if (precision == InferencePrecision.Bf16) network.Module.to(ScalarType.BFloat16);
     }
 
     /// <summary>Builds the network the checkpoint describes and loads its weights (Sports-1M files fill conv1–fc7).</summary>
     public static ClipModel FromCheckpoint(C3dCheckpoint checkpoint, string sourceName, Device device, InferencePrecision precision)
     {
-        var network = new C3D(checkpoint.ModelConfig);
+        var network = ClipNetworks.Create(checkpoint.ModelConfig);
         try
         {
             checkpoint.LoadInto(network, sourceName);
@@ -45,9 +46,12 @@ public sealed class ClipModel : IDisposable
 
     /// <summary>Softmax class probabilities for the first <paramref name="clips"/> clips of <paramref name="batch"/>.</summary>
     public float[][] Probabilities(float[] batch, int clips) =>
-        Run(batch, clips, x => nn.functional.softmax(Network.forward(x).to_type(ScalarType.Float32), 1), "class probabilities");
+        Run(batch, clips, x => nn.functional.softmax(Network.Logits(x).to_type(ScalarType.Float32), 1), "class probabilities");
 
-    /// <summary>fc6 or fc7 activations after ReLU, as the C3D feature tool stores them.</summary>
+    /// <summary>Logits (before softmax) for the first <paramref name="clips"/> clips of <paramref name="batch"/>.</summary>
+    public float[][] Logits(float[] batch, int clips) => Run(batch, clips, x => Network.Logits(x).to_type(ScalarType.Float32), "logits");
+
+    /// <summary>Features of one of <see cref="IClipNetwork.FeatureLayers"/>: C3D's fc6 or fc7 after ReLU (as the C3D feature tool stores them), a ResNet's pooled 512-d vector.</summary>
     public float[][] Features(float[] batch, int clips, string layer) =>
         Run(batch, clips, x => Network.Features(x, layer).to_type(ScalarType.Float32), $"{layer} features");
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using C3dNet.Models;
 using C3dNet.Outputs;
 
 namespace C3dNet.Inference;
@@ -46,14 +47,25 @@ public sealed record FeatureIndex(
 }
 
 /// <summary>
-/// C3D features as the paper uses them: fc6 (or fc7) activations after ReLU for every clip, sampled
-/// like predict (stride 16 by default: non-overlapping clips), and per video the L2-normalised mean.
+/// Clip features for every clip, sampled like predict (stride = clip length by default: non-overlapping clips), and
+/// per video the L2-normalised mean: C3D's fc6 (or fc7) activations after ReLU as the paper uses them, or a video
+/// ResNet's pooled 512-d vector before fc (<c>pool</c>).
 /// </summary>
-public sealed class FeatureExtractor(ClipModel model, SamplingSettings settings, int batchSize, string layer)
+public sealed class FeatureExtractor(ClipModel model, SamplingSettings settings, int batchSize, string? layer)
 {
-    public static readonly string[] Layers = ["fc6", "fc7"];
+    /// <summary>Every layer name some architecture takes (C3D: fc6, fc7; the video ResNets: pool).</summary>
+    public static readonly string[] Layers = ["fc6", "fc7", VideoResNet.PoolLayer];
 
-    public string Layer { get; } = Layers.Contains(layer) ? layer : throw new ArgumentException($"unknown feature layer '{layer}': use fc6 or fc7");
+    /// <summary>The layer asked for, or the model's default (fc6 for C3D, pool for the ResNets); one the model lacks is refused.</summary>
+    public string Layer { get; } = layer is null ? DefaultLayer(model.Config)
+        : model.Network.FeatureLayers.Contains(layer) ? layer
+        : throw new ArgumentException($"unknown feature layer '{layer}' for {(model.Config.IsC3d ? "C3D" : model.Config.Architecture)}: use {string.Join(" or ", model.Network.FeatureLayers)}");
+
+    /// <summary>The layer features come from unless one is asked for: fc6 for C3D (the paper's), pool for the video ResNets.</summary>
+    public static string DefaultLayer(Models.C3dConfig config) => config.IsC3d ? "fc6" : VideoResNet.PoolLayer;
+
+    /// <summary>Width of the feature vectors: C3D's fc6/fc7 width, or 512 for the ResNets.</summary>
+    public int Width => model.Config.IsC3d ? model.Config.FcWidth : VideoResNet.FeatureSize;
 
     /// <summary>Per-clip features of one input ([clips][width]) with their windows.</summary>
     public InputRun Extract(InputItem input, IProgress<int>? windowsDone = null, CancellationToken cancel = default) =>

@@ -1,3 +1,4 @@
+using C3dNet.Models;
 using C3dNet.Datasets;
 using C3dNet.Video;
 using OpenCvSharp;
@@ -13,7 +14,7 @@ public interface ISampledSource : IDisposable
     string Input { get; }
     /// <summary>Frames per second of the source, or null when unknown (frame folders without --fps).</summary>
     double? Fps { get; }
-    /// <summary>Source frames per sampled frame (1 for frame folders).</summary>
+    /// <summary>Source frames per sampled frame (1 for frame folders; rounded when resampling to a frame rate).</summary>
     int FrameStep { get; }
     int Width { get; }
     int Height { get; }
@@ -25,13 +26,17 @@ public interface ISampledSource : IDisposable
 /// <summary>
 /// A video file decoded once, keeping every k-th frame. k is the asked step, lowered for short videos
 /// by <see cref="FrameStepRule"/> exactly as preprocessing does (the container's frame count decides;
-/// when it is missing the frames are counted first).
+/// when it is missing the frames are counted first). For a model that samples at a frame rate
+/// (<see cref="SamplingSettings.FramesPerSecond"/>) it keeps the frames torchvision's resampling picks from the
+/// video's frame rate and frame count instead (a frame picked twice, when upsampling, is given twice).
 /// </summary>
 public sealed class VideoSource : ISampledSource
 {
     private readonly IFrameSource reader;
     private readonly SamplingSettings settings;
     private int lastIndex = -1;
+    /// <summary>When resampling to a frame rate: how many times each source frame is used (null: every FrameStep-th).</summary>
+    private readonly Dictionary<int, int>? picks;
 
     public string Input { get; }
     public double? Fps { get; }
@@ -50,16 +55,28 @@ public sealed class VideoSource : ISampledSource
         ExpectedFrames = expectedFrames;
         FrameStep = step;
         Fps = reader.Fps > 0 && double.IsFinite(reader.Fps) ? reader.Fps : null;
+        if (settings.FramesPerSecond is double target)
+        {
+            double fps = Fps ?? throw new InvalidDataException($"{path}: the video reports no frame rate, and this model samples clips at {target:0.###} fps");
+            picks = FrameRateResampling.SourceIndices(expectedFrames, fps, target).GroupBy(i => i).ToDictionary(g => g.Key, g => g.Count());
+            FrameStep = Math.Max(1, (int)Math.Round(fps / target));
+        }
     }
 
-    /// <summary>Opens <paramref name="path"/>; <paramref name="step"/> forces a frame step instead of the rule's choice.</summary>
-    public static VideoSource Open(string path, SamplingSettings settings, int? step = null)
+    /// <summary>True when the frames are picked by frame rate (the frame count decides which; see <see cref="WindowedInference"/>).</summary>
+    public bool ResamplesFrameRate => picks is not null;
+
+    /// <summary>
+    /// Opens <paramref name="path"/>; <paramref name="step"/> forces a frame step instead of the rule's choice,
+    /// <paramref name="frameCount"/> the frame count instead of the container's.
+    /// </summary>
+    public static VideoSource Open(string path, SamplingSettings settings, int? step = null, int? frameCount = null)
     {
         IFrameSource Open() => VideoDecoders.OpenFile(path, settings.Decoder, 0, new Size(settings.ResizeWidth, settings.ResizeHeight));
         var reader = Open();
         try
         {
-            int expected = reader.ReportedFrameCount;
+            int expected = frameCount ?? reader.ReportedFrameCount;
             if (expected <= 0)
             {
                 using var counter = Open();
@@ -82,12 +99,15 @@ public sealed class VideoSource : ISampledSource
     public IEnumerable<SampledFrame> Frames(CancellationToken cancel = default)
     {
         int position = 0;
-        foreach (var f in reader.Frames(i => { lastIndex = i; return i % FrameStep == 0; }, cancel))
-            yield return new SampledFrame(position++, f.Index, FrameResizer.Fit(f.Frame, settings.ResizeWidth, settings.ResizeHeight))
-            {
-                Seconds = f.Seconds,
-                Duration = f.Duration,
-            };
+        Func<int, bool> keep = picks is null ? i => { lastIndex = i; return i % FrameStep == 0; } : i => { lastIndex = i; return picks.ContainsKey(i); };
+        foreach (var f in reader.Frames(keep, cancel))
+        {
+            var resized = FrameResizer.Fit(f.Frame, settings.ResizeWidth, settings.ResizeHeight);
+            int uses = picks?[f.Index] ?? 1;
+            for (int u = 1; u < uses; u++)
+                yield return new SampledFrame(position++, f.Index, resized.Clone()) { Seconds = f.Seconds, Duration = f.Duration };
+            yield return new SampledFrame(position++, f.Index, resized) { Seconds = f.Seconds, Duration = f.Duration };
+        }
     }
 
     public void Dispose() => reader.Dispose();

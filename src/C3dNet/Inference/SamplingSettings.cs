@@ -4,7 +4,8 @@ namespace C3dNet.Inference;
 
 /// <summary>
 /// How frames become clips at inference, the same as in training: every <see cref="FrameStep"/>-th
-/// source frame, resized to <see cref="ResizeWidth"/> x <see cref="ResizeHeight"/>, centre crop
+/// source frame (or, when <see cref="FramesPerSecond"/> is set, the frames torchvision's resampling to that rate
+/// keeps, <see cref="FrameRateResampling"/>), resized to <see cref="ResizeWidth"/> x <see cref="ResizeHeight"/>, centre crop
 /// <see cref="CropSize"/>, windows of <see cref="ClipLength"/> sampled frames every <see cref="Stride"/>.
 /// </summary>
 public sealed record SamplingSettings
@@ -15,6 +16,8 @@ public sealed record SamplingSettings
     public int ResizeHeight { get; init; } = C3dConfig.ReferenceFrameHeight;
     /// <summary>Step asked for (the checkpoint's, or the user's); short videos get a lower one by <see cref="Video.FrameStepRule"/>.</summary>
     public int FrameStep { get; init; } = Video.FrameStepRule.DefaultStep;
+    /// <summary>Resample videos to this frame rate (torchvision's Kinetics-400 weights: 15) instead of a frame step.</summary>
+    public double? FramesPerSecond { get; init; }
     /// <summary>Sampled frames between window starts.</summary>
     public int Stride { get; init; } = 8;
     /// <summary>Frame rate of frame folders, which carry none; null leaves their times out.</summary>
@@ -28,13 +31,17 @@ public sealed record SamplingSettings
         if (stride < 1) throw new ArgumentException($"--stride must be at least 1, got {stride}");
         if (frameStep is < 1) throw new ArgumentException($"--frame-step must be at least 1, got {frameStep}");
         if (folderFps is <= 0) throw new ArgumentException($"--fps must be positive, got {folderFps}");
+        var input = config.Input;
+        if (frameStep is not null && input.Sampling.FramesPerSecond is double rate)
+            throw new ArgumentException($"--frame-step does not apply to {config.Architecture}: its clips are the video resampled to {rate:0.###} fps, as it was trained");
         return new SamplingSettings
         {
+            FramesPerSecond = input.Sampling.FramesPerSecond,
             ClipLength = config.ClipLength,
             CropSize = config.CropSize,
             ResizeWidth = config.ResizeWidth,
             ResizeHeight = config.ResizeHeight,
-            FrameStep = frameStep ?? config.FrameStep,
+            FrameStep = frameStep ?? input.Sampling.FrameStep ?? Video.FrameStepRule.DefaultStep,
             Stride = stride,
             FolderFps = folderFps,
         };

@@ -44,6 +44,15 @@ public static class WindowedInference
         {
             var r = RunSource(video, model, settings, batchSize, compute, windowsDone, cancel);
             if (video.SourceFrames == 0) throw new InvalidDataException($"{input.Path}: no frame could be decoded");
+            if (video.ResamplesFrameRate)
+            {
+                // Resampling picks from the frame count: a container that under-reports it is sampled again with the true count.
+                if (video.SourceFrames <= video.ExpectedFrames) return Build(input, video, r, settings, warnings, clock);
+                warnings.Add($"{input.Path}: the file says {video.ExpectedFrames} frames but {video.SourceFrames} decode; sampled again");
+                using var recount = VideoSource.Open(input.Path, settings, frameCount: video.SourceFrames);
+                var third = RunSource(recount, model, settings, batchSize, compute, windowsDone, cancel);
+                return Build(input, recount, third, settings, warnings, clock);
+            }
             rightStep = VideoSource.StepFor(video.SourceFrames, settings);
             if (rightStep == video.FrameStep)
             {

@@ -10,7 +10,7 @@ namespace C3dNet.Models;
 /// PyTorch state_dict keys (conv1 … conv5b, fc6 … fc8), so checkpoints map one to one.
 /// Input (N, 3, T, H, W), channels in the order of <see cref="C3dConfig.ChannelOrder"/>.
 /// </summary>
-public sealed class C3D : Module<Tensor, Tensor>
+public sealed class C3D : Module<Tensor, Tensor>, IClipNetwork
 {
     private readonly Conv3d conv1, conv2, conv3a, conv3b, conv4a, conv4b, conv5a, conv5b;
     private readonly MaxPool3d pool1, pool2, pool3, pool4, pool5;
@@ -18,6 +18,10 @@ public sealed class C3D : Module<Tensor, Tensor>
     private readonly Dropout dropout;
 
     public C3dConfig Config { get; }
+    nn.Module<Tensor, Tensor> IClipNetwork.Module => this;
+    /// <summary>fc6 (the paper's features, the default) and fc7, after ReLU.</summary>
+    public IReadOnlyList<string> FeatureLayers => ["fc6", "fc7"];
+    public Tensor Logits(Tensor x) => forward(x);
 
     /// <summary>Layer names in forward order; the state_dict keys are these plus ".weight"/".bias".</summary>
     public static readonly string[] LayerNames =

@@ -23,20 +23,21 @@ public sealed record ModelInput
     public required TemporalSampling Sampling { get; init; }
 
     /// <summary>
-    /// C3D's input, read from its config (mean [90, 98, 102] in BGR without std, every 4th frame, 171x128, 112 by
-    /// default). Its <see cref="C3dConfig.InputScale"/> divides after the mean, so it is a uniform std here.
+    /// The input a model config describes. C3D: mean [90, 98, 102] in BGR without std, every 4th frame, 171x128, 112
+    /// by default; its <see cref="C3dConfig.InputScale"/> divides after the mean, so it is a uniform std here. The
+    /// video ResNets store value scale, std and frame rate themselves (<see cref="C3dConfig.ForVideoResNet"/>).
     /// </summary>
-    public static ModelInput ForC3d(C3dConfig config) => new()
+    public static ModelInput For(C3dConfig config) => new()
     {
         ChannelOrder = config.ChannelOrder,
-        ValueScale = 1f,
+        ValueScale = config.ValueScale,
         Mean = [.. config.Mean],
-        Std = config.InputScale == 1f ? null : [config.InputScale, config.InputScale, config.InputScale],
+        Std = config.Std is { } std ? [.. std] : config.InputScale == 1f ? null : [config.InputScale, config.InputScale, config.InputScale],
         ResizeWidth = config.ResizeWidth,
         ResizeHeight = config.ResizeHeight,
         CropSize = config.CropSize,
         ClipLength = config.ClipLength,
-        Sampling = TemporalSampling.EveryKthFrame(config.FrameStep),
+        Sampling = config.FramesPerSecond is double fps ? TemporalSampling.AtFramesPerSecond(fps) : TemporalSampling.EveryKthFrame(config.FrameStep),
     };
 
     /// <summary>

@@ -28,8 +28,10 @@ public sealed record VideoResNetArchitecture(string Name, VideoStem Stem, IReadO
 /// Input (N, 3, T, H, W) as <see cref="ModelInput"/> describes; torchvision's Kinetics-400 weights want
 /// <see cref="ModelInput.Kinetics400"/>.
 /// </summary>
-public sealed class VideoResNet : Module<Tensor, Tensor>
+public sealed class VideoResNet : Module<Tensor, Tensor>, IClipNetwork
 {
+    /// <summary>The one feature layer: the pooled vector before fc.</summary>
+    public const string PoolLayer = "pool";
     /// <summary>torchvision's feature width before fc (512 x BasicBlock's expansion 1).</summary>
     public const int FeatureSize = 512;
     /// <summary>torchvision's default class count (Kinetics-400).</summary>
@@ -41,9 +43,21 @@ public sealed class VideoResNet : Module<Tensor, Tensor>
 
     public VideoResNetArchitecture Architecture { get; }
     public int NumClasses { get; }
+    /// <summary>Architecture, classes and input (torchvision's Kinetics-400 input unless built from a config).</summary>
+    public C3dConfig Config { get; }
+    nn.Module<Tensor, Tensor> IClipNetwork.Module => this;
+    public IReadOnlyList<string> FeatureLayers => [PoolLayer];
 
-    public VideoResNet(VideoResNetArchitecture architecture, int numClasses = DefaultClasses) : base(architecture.Name)
+    /// <summary>The network <paramref name="config"/> describes (its architecture must be a video ResNet's).</summary>
+    public VideoResNet(C3dConfig config)
+        : this(VideoResNetArchitecture.Find(config.Validated().Architecture) ?? throw new ArgumentException($"{config.Architecture} is not a video ResNet"),
+               config.NumClasses, config) { }
+
+    public VideoResNet(VideoResNetArchitecture architecture, int numClasses = DefaultClasses) : this(architecture, numClasses, null) { }
+
+    private VideoResNet(VideoResNetArchitecture architecture, int numClasses, C3dConfig? config) : base(architecture.Name)
     {
+        Config = config ?? C3dConfig.ForVideoResNet(architecture.Name, numClasses, ModelInput.Kinetics400);
         if (numClasses < 1) throw new ArgumentException($"number of classes must be at least 1, got {numClasses}");
         if (architecture.LayerConvs.Count != 4) throw new ArgumentException($"{architecture.Name}: a video ResNet has 4 layers, got {architecture.LayerConvs.Count} convolutions");
         Architecture = architecture;
@@ -101,6 +115,12 @@ public sealed class VideoResNet : Module<Tensor, Tensor>
         return fc.call(Pooled(x)).MoveToOuterDisposeScope();
     }
 
+    public Tensor Logits(Tensor x) => forward(x);
+
+    /// <summary>The pooled 512-d vector before fc for <see cref="PoolLayer"/>; any other name is refused.</summary>
+    public Tensor Features(Tensor x, string layer) => layer == PoolLayer ? Features(x)
+        : throw new ArgumentException($"unknown feature layer '{layer}' for {Architecture.Name}: use {PoolLayer} (the 512-d vector before fc)");
+
     /// <summary>The pooled 512-d vector per clip before fc, (N, 512).</summary>
     public Tensor Features(Tensor x)
     {
@@ -118,4 +138,23 @@ public sealed class VideoResNet : Module<Tensor, Tensor>
     }
 
     public long ParameterCount() => parameters().Sum(p => p.numel());
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyDictionary<string, long[]>> shapesByArchitecture = new();
+
+    /// <summary>The state_dict shapes (with buffers) of <paramref name="architecture"/> with <paramref name="numClasses"/> outputs.</summary>
+    public static IReadOnlyDictionary<string, long[]> StateShapes(string architecture, int numClasses)
+    {
+        var arch = VideoResNetArchitecture.Find(architecture) ?? throw new ArgumentException($"{architecture} is not a video ResNet");
+        var shapes = shapesByArchitecture.GetOrAdd(arch.Name, _ =>
+        {
+            using var model = new VideoResNet(arch, 1);
+            return model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.shape);
+        });
+        var result = new Dictionary<string, long[]>(shapes)
+        {
+            ["fc.weight"] = [numClasses, FeatureSize],
+            ["fc.bias"] = [numClasses],
+        };
+        return result;
+    }
 }

@@ -46,7 +46,7 @@ public class CheckpointErrorTests
             ["fc.weight"] = zeros(2, 4),
         });
         var e = Assert.Throws<CheckpointException>(() => C3dCheckpoint.Load(path));
-        Assert.Contains("is not a C3D checkpoint", e.Message);
+        Assert.Contains("holds no architecture this version reads", e.Message);
         Assert.Contains("layer1.0.conv1.weight", e.Message);
     }
 

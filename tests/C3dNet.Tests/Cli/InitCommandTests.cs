@@ -42,4 +42,32 @@ public class InitCommandTests
         Assert.Contains("conv1.weight: file has (8, 3, 3, 3, 3), model expects (16, 3, 3, 3, 3)", stderr);
         Assert.False(File.Exists(dir.File("x.pth.tar")));
     }
+
+    [Fact]
+    public void Init_arch_mc3_18_from_a_torchvision_state_dict_keeps_the_backbone_and_makes_a_new_fc()
+    {
+        using var dir = new TempDir();
+        string tv = dir.File("mc3_18-a90a0ba3.pth");
+        TorchSharp.torch.manual_seed(5);
+        using (var kinetics = new VideoResNet(Mc3_18.Architecture))
+            PyTorchFile.WriteDict(tv, kinetics.state_dict());
+        var (code, stdout, stderr) = CliRunner.Run("init", "--arch", "mc3_18", "--classes", "3", "--clip-len", "8", "--crop-size", "32",
+            "--pretrained", tv, "--out", dir.File("ft.pth.tar"));
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Contains("mc3_18, 11,491,779 parameters, 3 classes", stdout.ReplaceLineEndings(" "));
+        using var ckpt = CheckpointLoader.Load(dir.File("ft.pth.tar"), CheckpointUse.Classifier);
+        using var pre = C3dCheckpoint.Load(tv);
+        Assert.Equal("mc3_18", ckpt.ModelConfig.Architecture);
+        Assert.Equal(15, ckpt.ModelConfig.FramesPerSecond);
+        // Frames as for C3D at this crop: the reference 171x128 for 112, scaled (C3dConfig.FrameSizeFor).
+        Assert.Equal((8, 32, 49, 37), (ckpt.ModelConfig.ClipLength, ckpt.ModelConfig.CropSize, ckpt.ModelConfig.ResizeWidth, ckpt.ModelConfig.ResizeHeight));
+        foreach (var key in new[] { "stem.0.weight", "layer4.1.conv2.0.weight", "layer2.0.downsample.1.running_var" })
+            Assert.True(ckpt.StateDict[key].equal(pre.StateDict[key]).all().item<bool>(), key);
+        Assert.Equal(new long[] { 3, 512 }, ckpt.StateDict["fc.weight"].shape);
+
+        var wrong = CliRunner.Run("init", "--arch", "r3d_18", "--classes", "3", "--pretrained", tv, "--out", dir.File("x.pth.tar"));
+        Assert.Equal(1, wrong.ExitCode);
+        Assert.Contains("holds mc3_18 weights, not r3d_18 (--arch)", wrong.Stderr);
+        Assert.False(File.Exists(dir.File("x.pth.tar")));
+    }
 }

@@ -113,7 +113,7 @@ public class PredictCliTests(MotionModelFixture motion)
             C3dNet.Checkpoints.PyTorchFile.WriteDict(dir.File("other.pth"), new System.Collections.Hashtable { ["linear.weight"] = w });
         var notC3d = CliRunner.Run("predict", frames, "--checkpoint", dir.File("other.pth"), "--labels", dir.File("labels.txt"));
         Assert.Equal(1, notC3d.ExitCode);
-        Assert.Contains("other.pth: is not a C3D checkpoint", Flat(notC3d.Stderr));
+        Assert.Contains("other.pth: holds no architecture this version reads", Flat(notC3d.Stderr));
     }
 
     [Fact]

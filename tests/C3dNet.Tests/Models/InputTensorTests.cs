@@ -64,14 +64,14 @@ public class InputTensorTests
     public void C3d_input_is_read_from_its_config()
     {
         var config = new C3dConfig { ChannelOrder = "RGB", Mean = [1f, 2f, 3f], InputScale = 64, FrameStep = 2, CropSize = 56, ClipLength = 8, ResizeWidth = 86, ResizeHeight = 64 };
-        var input = ModelInput.ForC3d(config).Validated();
+        var input = ModelInput.For(config).Validated();
         Assert.Equal(("RGB", 1f), (input.ChannelOrder, input.ValueScale));
         Assert.Equal([1f, 2f, 3f], input.Mean);
         Assert.Equal([64f, 64f, 64f], input.Std!);
         Assert.Equal((86, 64, 56, 8, 2), (input.ResizeWidth, input.ResizeHeight, input.CropSize, input.ClipLength, input.Sampling.FrameStep!.Value));
         Assert.Null(input.Sampling.FramesPerSecond);
         // The reference: mean [90, 98, 102] in BGR subtracted, no std.
-        var reference = ModelInput.ForC3d(new C3dConfig());
+        var reference = ModelInput.For(new C3dConfig());
         Assert.Equal(("BGR", 4, 171, 128), (reference.ChannelOrder, reference.Sampling.FrameStep!.Value, reference.ResizeWidth, reference.ResizeHeight));
         Assert.Equal([90f, 98f, 102f], reference.Mean);
         Assert.Null(reference.Std);
