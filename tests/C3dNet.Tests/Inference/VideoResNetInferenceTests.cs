@@ -47,7 +47,8 @@ public class VideoResNetInferenceTests
         string ckptPath = WriteCheckpoint(dir.File("r3d.pth.tar"));
         using var ckpt = CheckpointLoader.Load(ckptPath, CheckpointUse.Classifier);
         using var model = ClipModel.FromCheckpoint(ckpt, ckptPath, CPU, InferencePrecision.Fp32);
-        var settings = SamplingSettings.For(model.Config, stride: 8);
+        // Decoded by OpenCV, as TestVideos.ReadAll decodes the frames of the clip made by hand below (the decoders differ in pixels).
+        var settings = SamplingSettings.For(model.Config, stride: 8) with { Decoder = C3dNet.Video.VideoDecoder.OpenCv };
         var prediction = new Predictor(model, settings, batchSize: 2).Predict(new InputItem(video, InputKind.Video));
 
         int[] picked = FrameRateResampling.SourceIndices(44, fps, 15);
