@@ -10,16 +10,11 @@ namespace C3dNet.Tests.Api;
 [Collection("motion model")]
 public class ServePageTests(MotionModelFixture motion, ITestOutputHelper output)
 {
-    private const string Chromium = "/usr/bin/chromium", Driver = "/usr/bin/chromedriver";
+    private const string Chromium = ChromiumFactAttribute.Chromium, Driver = ChromiumFactAttribute.Driver;
 
-    [Fact]
+    [ChromiumFact]
     public void The_page_uploads_a_video_and_shows_the_top_label_and_the_timeline()
     {
-        if (!File.Exists(Chromium) || !File.Exists(Driver))
-        {
-            output.WriteLine($"skipped: {Chromium} or {Driver} is missing (apt-get install -y chromium chromium-driver)");
-            return;
-        }
         var (path, cls) = motion.HeldOut[2];
         using var server = new ServerProcess(MotionModelFixture.CheckpointPath);
         using var profile = new TempDir();

@@ -52,10 +52,9 @@ public class LiveStreamTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [FfmpegFact]
     public void Predict_live_reads_an_HTTP_MPEG_TS_stream_until_it_ends()
     {
-        if (!CodecVideos.HasFfmpeg) { output.WriteLine(CodecVideos.NoFfmpeg); return; }
         using var dir = new TempDir();
         int port = FreePort(SocketType.Stream);
         string url = $"http://127.0.0.1:{port}/live.ts";
@@ -69,10 +68,9 @@ public class LiveStreamTests(ITestOutputHelper output)
         Assert.Matches(@"\d+\.\d\d s: \w+ \(", stdout); // label changes with times from the stream
     }
 
-    [Fact]
+    [FfmpegFact]
     public async Task Predict_live_reads_a_UDP_MPEG_TS_stream_and_stops_when_it_falls_silent()
     {
-        if (!CodecVideos.HasFfmpeg) { output.WriteLine(CodecVideos.NoFfmpeg); return; }
         using var dir = new TempDir();
         string source = Source(dir);
         int port = FreePort(SocketType.Dgram);

@@ -14,12 +14,11 @@ public class TimestampTests(ITestOutputHelper output)
     private static double TimeOf(int frame) => frame < 20 ? frame * 0.1 : 2.0 + (frame - 20) * 0.02;
     private static double DurationOf(int frame) => frame < 20 ? 0.1 : 0.02;
 
-    [Theory]
+    [FfmpegTheory]
     [InlineData(VideoDecoder.Ffmpeg)]
     [InlineData(VideoDecoder.OpenCv)]
     public void Window_times_follow_the_decoders_timestamps_on_a_variable_frame_rate_video(VideoDecoder decoder)
     {
-        if (!CodecVideos.HasFfmpeg) { output.WriteLine(CodecVideos.NoFfmpeg); return; }
         using var dir = new TempDir();
         string video = FfmpegBackendTests.VariableRateVideo(dir);
         using var model = PredictorTests.Load(MotionModelFixture.CheckpointPath);
