@@ -62,11 +62,8 @@ internal static class FeaturesCommand
         var items = InputPaths.Expand(a.Inputs);
         // Names over the full input list, so the shards' .npy files never collide; a shard then does its own inputs only.
         var names = OutputNames.Unique(items.Select(i => i.Path));
-        var record = a.Shard is { } spec
-            ? ShardManifest.Begin(ShardJob, spec, items.Select(i => i.Path).ToList(),
-                $"layer={a.Layer} weights={Path.GetFullPath(weights)} stride={a.Stride} frame_step={a.FrameStep} fps={a.Fps} precision={a.Precision}")
-            : null;
-        var mine = record is null ? Enumerable.Range(0, items.Count).ToArray() : ShardAssignment.Positions(items.Count, record.Spec);
+        var (record, mine) = ShardAssignment.Select(ShardJob, a.Shard, items.Select(i => i.Path).ToList(),
+            $"layer={a.Layer} weights={Path.GetFullPath(weights)} stride={a.Stride} frame_step={a.FrameStep} fps={a.Fps} precision={a.Precision}");
         string indexPath = record is null ? Path.Combine(a.Out, FeatureIndex.FileName) : ShardFiles.PathFor(a.Out, FeatureIndex.FileName, record.Spec);
         // Every file this run writes is checked before any work: earlier results are replaced only with --overwrite,
         // or when they are this shard's own from an earlier try of the same shard (its record says so).

@@ -81,11 +81,8 @@ internal static class PredictCommand
         if (a.Out is not null && items.Count > 1) throw new ArgumentException($"--out takes one input, {items.Count} were given; use --out-dir");
         var outNames = OutputNames.Unique(items.Select(i => i.Path));
         // With --shard: names over the full input list (no two shards write one annotated video), then the shard's own inputs.
-        var record = a.Shard is { } spec
-            ? ShardManifest.Begin(ShardJob, spec, items.Select(i => i.Path).ToList(),
-                $"checkpoint={Path.GetFullPath(a.Checkpoint)} labels={a.Labels} stride={a.Stride} frame_step={a.FrameStep} top_k={a.TopK} fps={a.Fps} precision={a.Precision}")
-            : null;
-        var mine = record is null ? Enumerable.Range(0, items.Count).ToArray() : ShardAssignment.Positions(items.Count, record.Spec);
+        var (record, mine) = ShardAssignment.Select(ShardJob, a.Shard, items.Select(i => i.Path).ToList(),
+            $"checkpoint={Path.GetFullPath(a.Checkpoint)} labels={a.Labels} stride={a.Stride} frame_step={a.FrameStep} top_k={a.TopK} fps={a.Fps} precision={a.Precision}");
         string? resultsPath = a.Results is null ? null
             : record is null ? Path.Combine(a.Results, ResultsFile) : ShardFiles.PathFor(a.Results, ResultsFile, record.Spec);
         string? AnnotatedPath(int i) => a.Out ?? (a.OutDir is null ? null : Path.Combine(a.OutDir, outNames[i] + ".annotated" + OutputNames.AnnotatedExtension(items[i].Path)));

@@ -39,4 +39,15 @@ public static class ShardAssignment
     /// <summary>The inputs shard <paramref name="shard"/> owns, in the list's order.</summary>
     public static List<T> Select<T>(IReadOnlyList<T> ordered, ShardSpec shard) =>
         Positions(ordered.Count, shard).Select(p => ordered[p]).ToList();
+
+    /// <summary>
+    /// For a verb over a list of inputs: the shard's record (null when not sharded) and the positions of the inputs this
+    /// process does (all of them when not sharded).
+    /// </summary>
+    public static (ShardManifest? Record, int[] Mine) Select(string job, ShardSpec? shard, IReadOnlyList<string> allInputs, string settings)
+    {
+        if (shard is not { } spec) return (null, Enumerable.Range(0, allInputs.Count).ToArray());
+        var record = ShardManifest.Begin(job, spec, allInputs, settings);
+        return (record, Positions(allInputs.Count, record.Spec));
+    }
 }
