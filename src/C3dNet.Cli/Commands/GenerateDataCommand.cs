@@ -1,6 +1,6 @@
 using System.CommandLine;
 using C3dNet.Cli.Ui;
-using C3dNet.Datasets.Synthetic;
+using C3dNet.Synthetic;
 using C3dNet.Outputs;
 using C3dNet.Runtime;
 

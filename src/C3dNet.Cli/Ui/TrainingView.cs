@@ -27,7 +27,7 @@ internal sealed class TrainingView(ProgressContext context) : IProgress<TrainPro
             case RunStarted r:
                 ConsoleUi.Info($"run folder: {r.RunDir}");
                 ConsoleUi.Info($"data: {r.ClassNames.Count} classes; videos train {r.TrainVideos}, val {r.ValVideos}, test {r.TestVideos}");
-                ConsoleUi.Info($"model: C3D, {r.Parameters:N0} parameters, device {r.Device}" +
+                ConsoleUi.Info($"model: {(r.Architecture == C3dNet.Models.C3dConfig.C3dArchitecture ? "C3D" : r.Architecture)}, {r.Parameters:N0} parameters, device {r.Device}" +
                                (r.ResumedFrom is null ? "" : $"; resuming from {r.ResumedFrom} after epoch {r.StartEpoch}"));
                 break;
             case PhaseStarted p:

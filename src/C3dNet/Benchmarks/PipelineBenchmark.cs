@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using C3dNet.Checkpoints;
 using C3dNet.Datasets;
-using C3dNet.Datasets.Synthetic;
+using C3dNet.Synthetic;
 using C3dNet.Inference;
 using C3dNet.Models;
 using C3dNet.Video;

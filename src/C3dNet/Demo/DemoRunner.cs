@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using C3dNet.Checkpoints;
 using C3dNet.Datasets;
-using C3dNet.Datasets.Synthetic;
+using C3dNet.Synthetic;
 using C3dNet.Evaluation;
 using C3dNet.Inference;
 using C3dNet.Outputs;

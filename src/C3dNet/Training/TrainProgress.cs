@@ -8,7 +8,7 @@ public abstract record TrainProgress;
 
 /// <summary>The run is set up and about to train.</summary>
 public sealed record RunStarted(string RunDir, int StartEpoch, int Epochs, int TrainVideos, int ValVideos, int TestVideos,
-    IReadOnlyList<string> ClassNames, long Parameters, string Device, string? ResumedFrom) : TrainProgress;
+    IReadOnlyList<string> ClassNames, long Parameters, string Device, string? ResumedFrom, string Architecture = Models.C3dConfig.C3dArchitecture) : TrainProgress;
 
 /// <summary>A phase begins; <paramref name="Batches"/> counts those this run will do.</summary>
 public sealed record PhaseStarted(int Epoch, TrainPhase Phase, int Batches) : TrainProgress;

@@ -47,7 +47,8 @@ public sealed class Trainer
         progress?.Report(new TrainNotice(s.RecipeLine, IsWarning: false));
         foreach (var n in s.Notices) progress?.Report(new TrainNotice(n));
         progress?.Report(new RunStarted(s.Run.Path, s.StartEpoch, c.Epochs, s.Train.Videos.Count, s.Val?.Videos.Count ?? 0,
-            s.Test?.Videos.Count ?? 0, s.ClassNames, s.Model.ParameterCount(), s.Device.ToString(), s.ResumedFrom));
+            s.Test?.Videos.Count ?? 0, s.ClassNames, s.Model.ParameterCount(), s.Device.ToString(), s.ResumedFrom,
+            s.Model.Config.Architecture));
         var writer = torch.utils.tensorboard.SummaryWriter(s.Run.Path);
         var trainLoader = new ClipLoader(s.Train, c.BatchSize, c.ResolvedWorkers);
         var valLoader = s.Val is null ? null : new ClipLoader(s.Val, c.BatchSize, c.ResolvedWorkers);

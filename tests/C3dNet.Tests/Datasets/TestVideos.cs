@@ -1,4 +1,4 @@
-using C3dNet.Datasets.Synthetic;
+using C3dNet.Synthetic;
 using OpenCvSharp;
 
 namespace C3dNet.Tests.Datasets;

@@ -1,4 +1,4 @@
-using C3dNet.Datasets.Synthetic;
+using C3dNet.Synthetic;
 using C3dNet.Tests.Datasets;
 using C3dNet.Tests.Support;
 using C3dNet.Video;

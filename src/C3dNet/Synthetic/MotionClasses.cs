@@ -1,4 +1,4 @@
-namespace C3dNet.Datasets.Synthetic;
+namespace C3dNet.Synthetic;
 
 /// <summary>How a class moves its shape; each kind has a forward class and its time-reversed twin.</summary>
 public enum MotionKind { TranslateX, TranslateY, Rotate, Scale }

@@ -1,4 +1,4 @@
-namespace C3dNet.Datasets.Synthetic;
+namespace C3dNet.Synthetic;
 
 /// <summary>What <see cref="MotionVideoGenerator"/> renders. Same options and seed → byte-identical files.</summary>
 public sealed record GeneratorOptions

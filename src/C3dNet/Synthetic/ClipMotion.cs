@@ -1,4 +1,4 @@
-namespace C3dNet.Datasets.Synthetic;
+namespace C3dNet.Synthetic;
 
 /// <summary>Where the shape is in one frame: centre, rotation (degrees, OpenCV's sense: positive is counter-clockwise) and scale.</summary>
 internal readonly record struct Pose(double X, double Y, double AngleDegrees, double Scale);

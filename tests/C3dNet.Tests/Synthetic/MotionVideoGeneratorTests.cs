@@ -1,8 +1,9 @@
-using C3dNet.Datasets.Synthetic;
+using C3dNet.Synthetic;
+using C3dNet.Tests.Datasets;
 using C3dNet.Tests.Support;
 using OpenCvSharp;
 
-namespace C3dNet.Tests.Datasets;
+namespace C3dNet.Tests.Synthetic;
 
 public class MotionVideoGeneratorTests
 {

@@ -1,6 +1,6 @@
 using OpenCvSharp;
 
-namespace C3dNet.Datasets.Synthetic;
+namespace C3dNet.Synthetic;
 
 /// <summary>
 /// What a group of clips looks like: a smooth, cluttered background and a textured shape (sprite

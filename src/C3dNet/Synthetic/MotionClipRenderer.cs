@@ -1,6 +1,6 @@
 using OpenCvSharp;
 
-namespace C3dNet.Datasets.Synthetic;
+namespace C3dNet.Synthetic;
 
 /// <summary>Renders the frames of one clip: the textured shape at its pose over the background, plus sensor noise.</summary>
 internal static class MotionClipRenderer

@@ -2,7 +2,7 @@ using C3dNet.Outputs;
 using C3dNet.Runtime;
 using OpenCvSharp;
 
-namespace C3dNet.Datasets.Synthetic;
+namespace C3dNet.Synthetic;
 
 /// <summary>
 /// Renders a small action dataset in the UCF101 layout and naming
