@@ -28,6 +28,10 @@ targets = [
     ('preprocessing XVID, --decoder ffmpeg vs reference', ratio('preprocess_videos_per_s_ffmpeg', 'preprocess_videos_per_s_xvid'), 2.5),
     ('preprocessing XVID, --decoder opencv vs reference', ratio('preprocess_videos_per_s_opencv', 'preprocess_videos_per_s_xvid'), 2.5),
     ('loader clips/s vs reference', ratio('loader_clips_per_s', 'loader_clips_per_s'), 5.0),
+    *[(f'{arch} {what} vs torchvision', ratio(f'{arch}_{key}', f'{arch}_{key}'), 1.0)
+      for arch in ('r3d_18', 'mc3_18', 'r2plus1d_18')
+      for what, key in (('inference fp32 batch 1', 'infer_fp32_bs1_clips_per_s'), ('inference fp32 batch 8', 'infer_fp32_bs8_clips_per_s'),
+                        ('train step batch 4', 'train_fp32_bs4_clips_per_s'))],
     ('fp32 inference (best batch) share of Conv3d peak',
      max(ours.get('infer_fp32_bs1_share_of_conv3d_peak', 0), ours.get('infer_fp32_bs8_share_of_conv3d_peak', 0)) or None, 0.5),
 ]

@@ -1,7 +1,8 @@
 """The reference side of `c3d bench`: the same compute figures measured with PyTorch running the
-reference C3D (tests/C3dNet.Tests/Fixtures/c3d_reference.py is the seed's network with a width option).
-Run with Debian's python3-torch (torch 1.13), 2 threads:
-    /usr/bin/python3 bench/reference/bench_reference.py [--quick] > reference.json
+reference C3D (tests/C3dNet.Tests/Fixtures/c3d_reference.py is the seed's network with a width option) and
+torchvision's r3d_18, mc3_18 and r2plus1d_18 (400 classes; keys <arch>_infer_fp32_bs1_clips_per_s, ...).
+Run with Debian's python3-torch (torch 1.13) and python3-torchvision (0.14), 2 threads:
+    /usr/bin/python3 bench/reference/bench_reference.py [--quick] [--arch all|c3d|r3d_18|mc3_18|r2plus1d_18] > reference.json
 Prints one JSON object with the same flat keys as `c3d bench --json`.
 """
 import argparse, json, os, platform, statistics, sys, time
@@ -31,10 +32,37 @@ def rate(work, warmup, runs, fn):
     return statistics.median(rates), min(rates), max(rates)
 
 
+RESNETS = ['r3d_18', 'mc3_18', 'r2plus1d_18']
+
+
+def video_resnet(arch, quick, warm, infer_runs, train_runs, put):
+    """As `c3d bench` (VideoResNetBenchmark): torchvision's model, 400 classes, clips 16x112x112 (quick: 8x32x32)."""
+    from torchvision.models import video
+    clip, crop = (8, 32) if quick else (16, 112)
+    torch.manual_seed(1)
+    model = getattr(video, arch)(num_classes=400).eval()
+    with torch.no_grad():
+        for batch in (1, 8):
+            x = torch.randn(batch, 3, clip, crop, crop)
+            put(f'{arch}_infer_fp32_bs{batch}_clips_per_s', rate(batch, warm, infer_runs, lambda: model(x)))
+    model.train()
+    head = [p for n, p in model.named_parameters() if n.startswith('fc.')]
+    base = [p for n, p in model.named_parameters() if not n.startswith('fc.')]
+    opt = torch.optim.SGD([{'params': base, 'lr': 1e-3}, {'params': head, 'lr': 1e-2}], lr=1e-3, momentum=0.9, weight_decay=5e-4)
+    x, y = torch.randn(4, 3, clip, crop, crop), torch.randint(400, (4,))
+
+    def step():
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(model(x), y).backward()
+        opt.step()
+    put(f'{arch}_train_fp32_bs4_clips_per_s', rate(4, warm, train_runs, step))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--quick', action='store_true')
     ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--arch', default='all', choices=['all', 'c3d'] + RESNETS)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     width, n, warm, runs, infer_runs, train_runs = (0.125, 512, 1, 2, 1, 1) if args.quick else (1.0, 2048, 1, 5, 3, 2)
@@ -44,6 +72,15 @@ def main():
     def put(key, triple):
         out[key] = round(triple[0], 4)
         spread[key] = {'median': triple[0], 'min': triple[1], 'max': triple[2]}
+
+    for arch in RESNETS:
+        if args.arch in ('all', arch):
+            video_resnet(arch, args.quick, warm, infer_runs, train_runs, put)
+    if args.arch not in ('all', 'c3d'):
+        out['runs'] = spread
+        out['quick'] = args.quick
+        print(json.dumps(out, indent=2))
+        return
 
     bf16_full = args.quick or native_bf16()
     with torch.no_grad():

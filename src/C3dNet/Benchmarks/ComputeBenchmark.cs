@@ -10,9 +10,15 @@ namespace C3dNet.Benchmarks;
 /// <summary>Sizes and repetitions of a benchmark run; <see cref="Quick"/> is a smoke test for CI.</summary>
 public sealed record BenchSettings(C3dConfig Model, int MatmulSize, int Warmup, int Runs, int InferRuns, int TrainRuns, bool Bf16OnThisCpu)
 {
+    /// <summary>Frames and crop of the video ResNets' clips (<see cref="VideoResNetBenchmark"/>): Kinetics-400's 16 x 112² in full runs.</summary>
+    public int ResNetClipLength { get; init; } = ModelInput.Kinetics400.ClipLength;
+    public int ResNetCropSize { get; init; } = ModelInput.Kinetics400.CropSize;
+
     /// <summary>Full C3D; bf16 inference only where the CPU computes bf16 natively (else it would run for many minutes).</summary>
     public static BenchSettings Full => new(new C3dConfig { NumClasses = 101 }, 2048, 1, 5, 3, 2, CpuFeatures.HasNativeBf16);
-    public static BenchSettings Quick => new(new C3dConfig { NumClasses = 101, WidthMultiplier = 0.125 }, 512, 1, 2, 1, 1, true);
+    /// <summary>A smoke test: narrow C3D; the ResNets (full width only) on 8 x 32² clips.</summary>
+    public static BenchSettings Quick => new(new C3dConfig { NumClasses = 101, WidthMultiplier = 0.125 }, 512, 1, 2, 1, 1, true)
+        { ResNetClipLength = 8, ResNetCropSize = 32 };
 }
 
 /// <summary>
