@@ -12,7 +12,7 @@ public sealed record RecognizerOptions
     public string Device { get; init; } = "auto";
     /// <summary>Arithmetic of the network: fp32, or bf16 (module and input cast).</summary>
     public InferencePrecision Precision { get; init; } = InferencePrecision.Fp32;
-    /// <summary>Clips per forward pass; null chooses by device and network width (<see cref="InferenceBatchSize"/>).</summary>
+    /// <summary>Clips per forward pass; null chooses by device and network width (the CLI's --batch-size default).</summary>
     public int? BatchSize { get; init; }
     /// <summary>A class list ('1 ClassName' lines) for checkpoints that store none (the reference's); null uses the checkpoint's.</summary>
     public string? LabelsFile { get; init; }
@@ -38,4 +38,6 @@ public sealed record FeatureOptions
 }
 
 /// <summary>Progress of one input: windows (clips) computed so far.</summary>
+/// <param name="Input">The input's path, or the name given for supplied frames.</param>
+/// <param name="WindowsDone">Windows computed so far (reported after each batch).</param>
 public sealed record RecognitionProgress(string Input, int WindowsDone);

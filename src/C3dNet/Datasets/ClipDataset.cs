@@ -5,7 +5,7 @@ using OpenCvSharp;
 namespace C3dNet.Datasets;
 
 /// <summary>Which clip to cut: video, first frame, spatial crop and horizontal flip.</summary>
-public readonly record struct ClipSpec(int Video, int Start, CropBox Crop, bool Flip);
+internal readonly record struct ClipSpec(int Video, int Start, CropBox Crop, bool Flip);
 
 /// <summary>
 /// Clips from a list of videos as the network takes them (<see cref="ClipTensor"/>): training clips at a random
@@ -14,7 +14,7 @@ public readonly record struct ClipSpec(int Video, int Start, CropBox Crop, bool 
 /// when stored at another size. Every random choice derives from (seed, epoch, position): the same seed gives
 /// the same clips whatever the thread timing, and a resumed run draws exactly what an uninterrupted one would.
 /// </summary>
-public sealed class ClipDataset
+internal sealed class ClipDataset
 {
     public IReadOnlyList<VideoEntry> Videos { get; }
     public C3dConfig Config { get; }

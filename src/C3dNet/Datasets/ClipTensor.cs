@@ -7,7 +7,7 @@ namespace C3dNet.Datasets;
 /// C3D clips in the network's input layout (3, T, S, S) float32: <see cref="InputTensor"/> with the input
 /// <see cref="ModelInput.For"/> describes for a <see cref="C3dConfig"/>.
 /// </summary>
-public static class ClipTensor
+internal static class ClipTensor
 {
     /// <summary>Floats one clip occupies.</summary>
     public static int Length(int frames, int size) => InputTensor.Length(frames, size);

@@ -8,7 +8,7 @@ namespace C3dNet.Training;
 /// The optimizer a <see cref="TrainConfig"/> asks for, always over the reference's two parameter groups
 /// (conv1–fc7, fc8), so that optimizer state keeps the reference's opt_dict layout.
 /// </summary>
-public static class OptimizerFactory
+internal static class OptimizerFactory
 {
     public static OptimizerHelper Create(C3D model, TrainConfig config) => config.Optimizer switch
     {

@@ -16,7 +16,7 @@ namespace C3dNet.Training;
 /// the position inside the epoch, and the run can be resumed from there as if never interrupted.
 /// No console I/O: everything is reported through <see cref="IProgress{T}"/>.
 /// </summary>
-public sealed class Trainer
+internal sealed class Trainer
 {
     private readonly TrainingSetup s;
     private readonly IProgress<TrainProgress>? progress;

@@ -4,7 +4,7 @@ using OpenCvSharp;
 namespace C3dNet.Video;
 
 /// <summary>How frames are taken from a video and written: the reference's step rule, frame size and JPEG quality.</summary>
-public sealed record FrameExtractionSettings
+internal sealed record FrameExtractionSettings
 {
     public int InitialStep { get; init; } = FrameStepRule.DefaultStep;
     public int ClipLength { get; init; } = Models.C3dConfig.ReferenceClipLength;
@@ -23,7 +23,7 @@ public sealed record FrameExtractionSettings
 }
 
 /// <summary>What one extraction did. <see cref="FramesDecoded"/> is counted, not taken from the container.</summary>
-public sealed record FrameExtraction(int FramesDecoded, int ReportedFrames, double Fps, int FrameStep, int FramesWritten, string? Warning);
+internal sealed record FrameExtraction(int FramesDecoded, int ReportedFrames, double Fps, int FrameStep, int FramesWritten, string? Warning);
 
 /// <summary>
 /// Writes every k-th decoded frame of a video as 00001.jpg, 00002.jpg, … (five digits, so names sort in
@@ -33,7 +33,7 @@ public sealed record FrameExtraction(int FramesDecoded, int ReportedFrames, doub
 /// Frames that are not kept are only grabbed, never colour-converted; Motion-JPEG frames that are not kept
 /// are not even decoded (<see cref="FrameExtractionSettings.MotionJpegShortcut"/>).
 /// </summary>
-public static class FrameExtractor
+internal static class FrameExtractor
 {
     /// <summary>Names stay five digits up to here, so they keep sorting in time order.</summary>
     public const int MaxFrames = 99_999;
