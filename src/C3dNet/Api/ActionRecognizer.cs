@@ -29,15 +29,18 @@ public sealed class ActionRecognizer : IDisposable
     private readonly int batchSize;
     private readonly Lock forward = new();
 
-    private ActionRecognizer(string checkpointPath, ClipModel model, IReadOnlyList<string>? classNames, CheckpointKind kind, RecognizerOptions options, int batchSize)
+    private ActionRecognizer(string checkpointPath, ClipModel model, IReadOnlyList<string>? classNames, CheckpointKind kind, RecognizerOptions options, int batchSize,
+        VideoDecoder decoder, string? decoderNotice)
     {
+        Decoder = decoder;
+        DecoderNotice = decoderNotice;
         CheckpointPath = checkpointPath;
         this.model = model;
         this.classNames = classNames;
         Kind = kind;
         Options = options;
         this.batchSize = batchSize;
-        Sampling = SamplingSettings.For(model.Config, options.Stride, options.FrameStep, options.FolderFps) with { Decoder = options.Decoder };
+        Sampling = SamplingSettings.For(model.Config, options.Stride, options.FrameStep, options.FolderFps) with { Decoder = decoder };
     }
 
     /// <summary>
@@ -58,6 +61,7 @@ public sealed class ActionRecognizer : IDisposable
     private static ActionRecognizer Open(string path, RecognizerOptions options, CheckpointUse use)
     {
         if (options.TopK < 1) throw new ArgumentException($"--top-k must be at least 1, got {options.TopK}");
+        var (decoder, notice) = VideoDecoders.Resolve(options.Decoder);
         var device = DeviceSelector.Resolve(options.Device);
         using var checkpoint = CheckpointLoader.Load(path, use);
         var names = use == CheckpointUse.Classifier || options.LabelsFile is not null || (checkpoint.Kind == CheckpointKind.Checkpoint && checkpoint.ClassNames is not null)
@@ -67,7 +71,7 @@ public sealed class ActionRecognizer : IDisposable
         try
         {
             int batch = InferenceBatchSize.Resolve(options.BatchSize, device, model.Config.WidthMultiplier);
-            return new ActionRecognizer(path, model, names, checkpoint.Kind, options, batch);
+            return new ActionRecognizer(path, model, names, checkpoint.Kind, options, batch, decoder, notice);
         }
         catch
         {
@@ -80,6 +84,13 @@ public sealed class ActionRecognizer : IDisposable
     public string CheckpointPath { get; }
     /// <summary>A training checkpoint, or Sports-1M pretrained weights (features only).</summary>
     public CheckpointKind Kind { get; }
+    /// <summary>
+    /// Which FFmpeg decodes video files and streams (<see cref="VideoDecoder.Ffmpeg"/>: the system's, through libc3dav.so
+    /// next to the app; or <see cref="VideoDecoder.OpenCv"/>), chosen at load from <see cref="RecognizerOptions.Decoder"/>.
+    /// </summary>
+    public VideoDecoder Decoder { get; }
+    /// <summary>Why <see cref="VideoDecoder.Auto"/> fell back to OpenCV (null when it did not): one line to show the user once.</summary>
+    public string? DecoderNotice { get; }
     /// <summary>The options it was loaded with.</summary>
     public RecognizerOptions Options { get; }
     /// <summary>How frames become clips: clip length, frame size, crop, frame step, stride.</summary>

@@ -24,7 +24,10 @@ public sealed record RecognizerOptions
     public int TopK { get; init; } = 5;
     /// <summary>Frame rate of frame folders (which carry none), for times in seconds; null leaves their times out.</summary>
     public double? FolderFps { get; init; }
-    /// <summary>Which FFmpeg decodes video files and streams: the system's when it loads (Auto), or OpenCV's.</summary>
+    /// <summary>
+    /// Which FFmpeg decodes video files and streams: the system's when the shim loads (Auto), or OpenCV's.
+    /// <see cref="Video.VideoDecoder.Ffmpeg"/> makes <see cref="ActionRecognizer.Load"/> throw <see cref="InvalidOperationException"/> when the shim does not load.
+    /// </summary>
     public Video.VideoDecoder Decoder { get; init; } = Video.VideoDecoder.Auto;
 }
 
