@@ -11,7 +11,7 @@ namespace C3dNet.Benchmarks;
 /// <see cref="BenchSettings.ResNetCropSize"/>². Keys are <c>&lt;arch&gt;_infer_fp32_bs1_clips_per_s</c>,
 /// <c>&lt;arch&gt;_train_fp32_bs4_clips_per_s</c>, as bench/reference/bench_reference.py writes them for torchvision.
 /// </summary>
-public sealed class VideoResNetBenchmark(BenchSettings settings, IProgress<string>? progress = null, CancellationToken cancel = default)
+internal sealed class VideoResNetBenchmark(BenchSettings settings, IProgress<string>? progress = null, CancellationToken cancel = default)
 {
     public List<Measurement> Results { get; } = [];
 

@@ -5,7 +5,7 @@ using OpenCvSharp;
 namespace C3dNet.Datasets;
 
 /// <summary>Which clip to cut: video, first frame, spatial crop and horizontal flip.</summary>
-public readonly record struct ClipSpec(int Video, int Start, CropBox Crop, bool Flip);
+internal readonly record struct ClipSpec(int Video, int Start, CropBox Crop, bool Flip);
 
 /// <summary>
 /// Clips from a list of videos as the network takes them (<see cref="InputTensor"/> with the config's
@@ -17,7 +17,7 @@ public readonly record struct ClipSpec(int Video, int Start, CropBox Crop, bool 
 /// Clips are cut from each video's <see cref="Timeline"/>: its frames as they are for a model that takes every k-th frame
 /// (C3D: preprocessing kept those), or resampled to the model's frame rate (the ResNets' 15 fps) from the folder's own.
 /// </summary>
-public sealed class ClipDataset
+internal sealed class ClipDataset
 {
     public IReadOnlyList<VideoEntry> Videos { get; }
     public C3dConfig Config { get; }

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace C3dNet.Datasets;
 
 /// <summary>One video of a split: its frame folder, class and frames in time order.</summary>
-public sealed record VideoEntry(string Directory, int Label, string ClassName, IReadOnlyList<string> Frames)
+internal sealed record VideoEntry(string Directory, int Label, string ClassName, IReadOnlyList<string> Frames)
 {
     /// <summary>
     /// Frames per second of the folder's frames (the source video's rate over the frame step preprocessing kept, from
@@ -20,7 +20,7 @@ public sealed record VideoEntry(string Directory, int Label, string ClassName, I
 /// <c>DATA/{train,val,test}/&lt;class&gt;/&lt;video&gt;/00001.jpg …</c>, <c>DATA/labels.txt</c> and
 /// <c>DATA/manifest.json</c>. Classes come from labels.txt, else from the sorted class folder names.
 /// </summary>
-public sealed class FrameDataset
+internal sealed class FrameDataset
 {
     public const string LabelsFile = "labels.txt", ManifestFile = "manifest.json";
     public static readonly string[] Splits = ["train", "val", "test"];

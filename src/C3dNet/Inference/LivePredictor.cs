@@ -7,9 +7,19 @@ using OpenCvSharp;
 namespace C3dNet.Inference;
 
 /// <summary>The top-1 label changed with the window ending at source frame <see cref="Frame"/>; <see cref="Seconds"/>: when that frame ends, by the decoder's timestamps, as end_s in predict.</summary>
+/// <param name="Frame">The source frame (0-based) that ends the window giving the new label.</param>
+/// <param name="Seconds">When that frame ends (null when the stream gives no times).</param>
+/// <param name="ClassIndex">The new label's index in the checkpoint's class list.</param>
+/// <param name="Label">The new top-1 label.</param>
+/// <param name="Prob">Its probability in that window.</param>
 public sealed record LabelChange(int Frame, double? Seconds, int ClassIndex, string Label, float Prob);
 
 /// <summary>How a live run ended.</summary>
+/// <param name="Frames">Source frames read.</param>
+/// <param name="Windows">Windows recognised.</param>
+/// <param name="Changes">Changes of the top-1 label reported (the first label counts).</param>
+/// <param name="Cancelled">True when the token ended the run, false when the stream ended.</param>
+/// <param name="Elapsed">How long it ran.</param>
 public sealed record LiveSummary(int Frames, int Windows, int Changes, bool Cancelled, TimeSpan Elapsed);
 
 /// <summary>
@@ -20,8 +30,15 @@ public sealed record LiveSummary(int Frames, int Windows, int Changes, bool Canc
 /// cancelled (which ends it cleanly: the annotated video is finished, not dropped). When the model is
 /// slower than a camera, the camera's driver drops frames and the labels lag; nothing queues up.
 /// </summary>
-public static class LivePredictor
+internal static class LivePredictor
 {
+    /// <param name="stream">The camera or stream, read to its end.</param>
+    /// <param name="model">The network.</param>
+    /// <param name="settings">How frames become clips (frame step, stride).</param>
+    /// <param name="classNames">The checkpoint's classes.</param>
+    /// <param name="onChange">Called on each change of the top-1 label.</param>
+    /// <param name="outPath">An annotated video to write, or null.</param>
+    /// <param name="cancel">Ends the run cleanly.</param>
     /// <param name="probabilities">How a clip's probabilities are computed (default: <paramref name="model"/>'s, unguarded).</param>
     public static LiveSummary Run(IFrameSource stream, ClipModel model, SamplingSettings settings, IReadOnlyList<string> classNames,
         Action<LabelChange> onChange, string? outPath = null, CancellationToken cancel = default, WindowedInference.ClipFunction? probabilities = null)

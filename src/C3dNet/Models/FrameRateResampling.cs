@@ -5,7 +5,7 @@ namespace C3dNet.Models;
 /// (<c>compute_clips_for_video</c> and <c>_resample_video_idx</c>, torchvision 0.14), so that clips here hold the
 /// frames torchvision's Kinetics-400 weights were evaluated on.
 /// </summary>
-public static class FrameRateResampling
+internal static class FrameRateResampling
 {
     /// <summary>
     /// Source indices for a video of <paramref name="frameCount"/> frames at <paramref name="sourceFps"/> seen at

@@ -8,7 +8,7 @@ namespace C3dNet.Models;
 /// <see cref="VideoResNet"/>): logits, named features, its config (with its <see cref="C3dConfig.Input"/>) and the
 /// module itself. <see cref="ClipNetworks.Create"/> builds the one a config names.
 /// </summary>
-public interface IClipNetwork : IDisposable
+internal interface IClipNetwork : IDisposable
 {
     C3dConfig Config { get; }
     /// <summary>The network as a TorchSharp module (train/eval, to(device), state_dict, parameters).</summary>
@@ -29,7 +29,7 @@ public interface IClipNetwork : IDisposable
 }
 
 /// <summary>The one factory of clip networks: the architecture a config names, with fresh weights.</summary>
-public static class ClipNetworks
+internal static class ClipNetworks
 {
     public static IClipNetwork Create(C3dConfig config)
     {

@@ -7,7 +7,7 @@ namespace C3dNet.Models;
 /// layout (3, T, S, S) float32 as a <see cref="ModelInput"/> says: crop, optional horizontal flip, channel order,
 /// value scale, mean, std. Pure C#, so loader threads can fill batch buffers without touching torch.
 /// </summary>
-public static class InputTensor
+internal static class InputTensor
 {
     /// <summary>Floats one clip occupies.</summary>
     public static int Length(int frames, int size) => 3 * frames * size * size;

@@ -9,7 +9,7 @@ namespace C3dNet.Training;
 /// (<see cref="IClipNetwork.ParameterGroups"/>: C3D conv1–fc7 and fc8, as the reference, so that optimizer state keeps the
 /// reference's opt_dict layout; the ResNets everything before fc and fc).
 /// </summary>
-public static class OptimizerFactory
+internal static class OptimizerFactory
 {
     public static OptimizerHelper Create(IClipNetwork model, TrainConfig config) => config.Optimizer switch
     {

@@ -5,7 +5,7 @@ using static TorchSharp.torch.optim;
 namespace C3dNet.Training;
 
 /// <summary>The reference's optimizer: SGD over two groups, conv1–fc7 at lr and fc8 at 10×lr (a ResNet: all but fc, and fc).</summary>
-public static class ReferenceOptimizer
+internal static class ReferenceOptimizer
 {
     /// <summary>The reference's SGD settings; <see cref="TrainConfig"/>'s defaults are these.</summary>
     public const double Lr = 1e-3, Momentum = 0.9, WeightDecay = 5e-4, HeadLrMultiplier = 10;

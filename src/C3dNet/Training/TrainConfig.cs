@@ -12,7 +12,7 @@ namespace C3dNet.Training;
 /// <see cref="Recipe"/> replaces those not <see cref="Given"/> when the run starts (<see cref="TrainingRecipe.Resolve"/>).
 /// Saved as config.json and in every checkpoint.
 /// </summary>
-public sealed record TrainConfig
+internal sealed record TrainConfig
 {
     /// <summary>Frame dataset folder (output of c3d preprocess).</summary>
     public required string Data { get; init; }

@@ -17,7 +17,7 @@ namespace C3dNet.Training;
 /// BatchNorm (the ResNets) uses batch statistics and updates its running ones in training, and the running ones in
 /// validation and test, as PyTorch's train()/eval() do. No console I/O: everything is reported through <see cref="IProgress{T}"/>.
 /// </summary>
-public sealed class Trainer
+internal sealed class Trainer
 {
     private readonly TrainingSetup s;
     private readonly IProgress<TrainProgress>? progress;
