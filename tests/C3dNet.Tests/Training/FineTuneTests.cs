@@ -114,6 +114,18 @@ public class FineTuneTests
             Assert.Equal(("scratch", "adamw", 1f), (saved.Recipe, saved.Optimizer, saved.InputScale));
             Assert.DoesNotContain("input_scale", saved.FromRecipe!);
         }
+        // Resuming goes on with the run's architecture, its optimizer state and its recipe.
+        var resumed = Trainer.Run(new TrainConfig
+        {
+            Data = dir.File("data"), Resume = dir.File("run"), Epochs = 2, Device = "cpu",
+            Given = new HashSet<string> { nameof(TrainConfig.Data), nameof(TrainConfig.Resume), nameof(TrainConfig.Epochs), nameof(TrainConfig.Device) },
+        });
+        Assert.Equal(2, resumed.EpochsCompleted);
+        using (var ckpt = C3dCheckpoint.Load(resumed.LastCheckpoint))
+        {
+            Assert.Equal(("mc3_18", 2), (ckpt.ModelConfig.Architecture, ckpt.Epoch));
+            Assert.Equal(("scratch", 4, 16), (TrainConfig.FromJson(ckpt.TrainConfig!).Recipe, ckpt.ModelConfig.ClipLength, ckpt.ModelConfig.CropSize));
+        }
 
         Assert.Contains("--input-scale applies to C3D only", Assert.Throws<ArgumentException>(() => Trainer.Run(scratch with
         {
