@@ -75,11 +75,11 @@ internal sealed class FrozenBackboneRun : IDisposable
         run.splitOfPhase[nameof(TrainPhase.Train)] = TrainSplit;
         run.splitOfPhase[nameof(TrainPhase.Val)] = ValSplit;
         run.splitOfPhase[nameof(TrainPhase.Test)] = TestSplit;
-        notices.Add(run.Description());
         return run;
     }
 
-    private string Description() =>
+    /// <summary>What trains and on what (reported when the run starts).</summary>
+    public string Description() =>
         $"frozen backbone: training {string.Join(", ", TrainedLayers)} ({FrozenLayers.TrainedParameters(network):N0} parameters) " +
         $"on {variants.Count} clip variant{(variants.Count == 1 ? "" : "s")} per training video, " +
         (cache is null ? "the backbone computed live on every batch (no feature cache)" : $"backbone features ({split.BackboneWidth} per clip) cached in {cache.Folder}");
@@ -87,6 +87,7 @@ internal sealed class FrozenBackboneRun : IDisposable
     /// <summary>Builds what is missing of the feature cache; false when cancelled.</summary>
     public bool Prepare(IProgress<TrainProgress>? progress, CancellationToken cancellation)
     {
+        progress?.Report(new TrainNotice(Description(), IsWarning: false));
         if (cache is null) return true;
         bool complete = FeatureCacheBuilder.Build(cache, network, splits, config.BatchSize, config.ResolvedWorkers, device, failures, progress, cancellation);
         TrainMode();
