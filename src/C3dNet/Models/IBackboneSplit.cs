@@ -7,7 +7,7 @@ namespace C3dNet.Models;
 /// logits = <see cref="HeadLogits"/>(<see cref="BackboneFeatures"/>(clips)), exactly the network's forward. C3D: conv1–conv5b
 /// with pool5 features, head fc6–fc8; the video ResNets: stem–layer4 with the pooled vector, head fc.
 /// </summary>
-public interface IBackboneSplit
+internal interface IBackboneSplit
 {
     /// <summary>The backbone's top-level layer names (the first part of their state_dict keys).</summary>
     IReadOnlyList<string> BackboneLayers { get; }
@@ -24,7 +24,7 @@ public interface IBackboneSplit
 }
 
 /// <summary>The backbone/head split of a clip network.</summary>
-public static class BackboneSplit
+internal static class BackboneSplit
 {
     public static IBackboneSplit Of(IClipNetwork network) =>
         network as IBackboneSplit ?? throw new ArgumentException($"{network.Config.Architecture} has no backbone/head split");

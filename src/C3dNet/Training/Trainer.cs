@@ -10,13 +10,14 @@ using static TorchSharp.torch;
 namespace C3dNet.Training;
 
 /// <summary>
-/// Trains C3D as the reference's train.py does (each epoch: train, then validate; test every N epochs;
+/// Trains a clip network (C3D, or a video ResNet: <see cref="TrainConfig.Architecture"/>) as the reference's train.py does (each epoch: train, then validate; test every N epochs;
 /// snapshots), but with the scheduler stepping after the optimizer, deterministic evaluation clips, exact
 /// resume, a NaN guard and a clean stop on cancellation: the current batch finishes, last.pth.tar records
 /// the position inside the epoch, and the run can be resumed from there as if never interrupted.
-/// No console I/O: everything is reported through <see cref="IProgress{T}"/>.
+/// BatchNorm (the ResNets) uses batch statistics and updates its running ones in training, and the running ones in
+/// validation and test, as PyTorch's train()/eval() do. No console I/O: everything is reported through <see cref="IProgress{T}"/>.
 /// </summary>
-public sealed class Trainer
+internal sealed class Trainer
 {
     private readonly TrainingSetup s;
     private readonly IProgress<TrainProgress>? progress;
@@ -167,7 +168,7 @@ public sealed class Trainer
         loss.backward();
         if (s.Config.ClipGradNorm is { } maxNorm)
         {
-            double norm = nn.utils.clip_grad_norm_(s.Model.parameters(), maxNorm);
+            double norm = nn.utils.clip_grad_norm_(s.Model.Module.parameters(), maxNorm);
             if (!double.IsFinite(norm)) throw Diverged("gradient norm", norm, epoch, batch.Index);
         }
         s.Optimizer.step();
@@ -191,7 +192,7 @@ public sealed class Trainer
         int batches = Math.Min(all, s.Config.MaxBatches ?? all);
         var clock = Stopwatch.StartNew();
         progress?.Report(new PhaseStarted(epoch + 1, phase, batches));
-        s.Model.eval();
+        s.Model.Module.eval();
         double lossSum = 0;
         long correct = 0;
         int seen = 0;
@@ -223,12 +224,12 @@ public sealed class Trainer
     }
 
     // A frozen backbone (TrainingSetup.Frozen) trains the head on cached features, the backbone in eval mode.
-    private Tensor Logits(Tensor inputs) => s.Frozen?.Logits(inputs) ?? s.Model.forward(inputs);
+    private Tensor Logits(Tensor inputs) => s.Frozen?.Logits(inputs) ?? s.Model.Logits(inputs);
 
     private void TrainMode()
     {
         if (s.Frozen is { } frozen) frozen.TrainMode();
-        else s.Model.train();
+        else s.Model.Module.train();
     }
 
     private void ReportFailures(ClipBatch batch)

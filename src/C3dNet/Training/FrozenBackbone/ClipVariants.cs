@@ -8,7 +8,7 @@ namespace C3dNet.Training.FrozenBackbone;
 /// epoch k (<see cref="ClipDataset.TrainEpoch"/>: start, crop, flip from the run's seed); each epoch visits the videos in
 /// live training's order for that epoch and takes one variant per video, drawn from the seed.
 /// </summary>
-public sealed class ClipVariants
+internal sealed class ClipVariants
 {
     private readonly ClipSpec[][] byVariant; // [k][video]
     private readonly long seed;

@@ -16,7 +16,7 @@ namespace C3dNet.Training.FrozenBackbone;
 /// Rows are read one by one from the files (never all held in memory). The folder is the cache's own: a cache for another
 /// key is replaced (its chunk files and cache.json only); a folder holding other files is refused.
 /// </summary>
-public sealed partial class FeatureCache : IDisposable
+internal sealed partial class FeatureCache : IDisposable
 {
     public const string IndexName = "cache.json", Extension = ".f32";
     /// <summary>Rows per chunk file (2 MB for the full C3D's 8,192 pool5 values).</summary>

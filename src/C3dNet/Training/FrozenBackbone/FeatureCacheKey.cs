@@ -14,7 +14,7 @@ namespace C3dNet.Training.FrozenBackbone;
 /// input, clip and crop, the seed, flip probability, variants per video, eval clips per video). A cache is reused only
 /// when all three match.
 /// </summary>
-public sealed record FeatureCacheKey(string Data, string Weights, JsonObject Clips)
+internal sealed record FeatureCacheKey(string Data, string Weights, JsonObject Clips)
 {
     public static FeatureCacheKey Create(FrameDataset data, IReadOnlyDictionary<string, ClipDataset> splits, IClipNetwork network, TrainConfig config)
     {

@@ -89,7 +89,7 @@ internal sealed class FrozenBackboneRun : IDisposable
     {
         progress?.Report(new TrainNotice(Description(), IsWarning: false));
         if (cache is null) return true;
-        bool complete = FeatureCacheBuilder.Build(cache, network, splits, config.BatchSize, config.ResolvedWorkers, device, failures, progress, cancellation);
+        bool complete = FeatureCacheBuilder.Build(cache, network, splits, Math.Min(config.BatchSize, FrozenBackboneDefaults.MaxBuildBatch), config.ResolvedWorkers, device, failures, progress, cancellation);
         TrainMode();
         return complete;
     }

@@ -6,7 +6,7 @@ namespace C3dNet.Training.FrozenBackbone;
 /// Which layers of a frozen-backbone run train: the head's (all, or those --train-layers names), the others fixed
 /// (requires_grad off, so they get no gradients and the optimizer leaves them as they are). The backbone stays in eval mode.
 /// </summary>
-public static class FrozenLayers
+internal static class FrozenLayers
 {
     /// <summary>The head layers <paramref name="trainLayers"/> names (comma-separated; null: the whole head), checked against the network's head.</summary>
     public static IReadOnlyList<string> Resolve(IBackboneSplit split, string? trainLayers)
