@@ -2,6 +2,7 @@ using C3dNet.Checkpoints;
 using C3dNet.Datasets;
 using C3dNet.Models;
 using C3dNet.Runtime;
+using C3dNet.Tests.Models;
 using C3dNet.Tests.Support;
 using C3dNet.Training;
 using C3dNet.Training.FrozenBackbone;
@@ -39,7 +40,9 @@ public class FrozenBackboneTests
         Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
         foreach (var (key, e) in expected)
         {
-            double diff = (e - actual[key]).norm().item<float>() / Math.Max(e.norm().item<float>(), 1e-12);
+            using var a = e.to_type(ScalarType.Float64);
+            using var b = actual[key].to_type(ScalarType.Float64);
+            double diff = (a - b).norm().item<double>() / Math.Max(a.norm().item<double>(), 1e-12);
             Assert.True(diff <= relative, $"{key} differs by {diff:G3} (relative)");
         }
     }
@@ -228,5 +231,28 @@ public class FrozenBackboneTests
             using var fromCache = model.HeadLogits(features);
             Assert.True(live.allclose(fromCache, rtol: 1e-4, atol: 1e-5), $"clip {i}: the checkpoint and the cached features through its head differ by {(live - fromCache).abs().max().item<float>()}");
         }
+    }
+
+    [Fact]
+    public void A_video_resnet_trains_its_fc_on_cached_pooled_features_with_its_backbone_and_batch_norm_statistics_untouched()
+    {
+        using var dir = TrainingData.Small(classes: 2, train: 2, val: 1, test: 0, frames: 18);
+        string tv = dir.File("r3d_18-kinetics.pth");
+        manual_seed(5);
+        using (var kinetics = new VideoResNet(ResNetFixtures.Architecture("r3d_18"))) PyTorchFile.WriteDict(tv, kinetics.state_dict());
+        TrainConfig Config(string run) => new()
+        {
+            Data = dir.File("data"), RunDir = dir.File(run), Pretrained = tv, Epochs = 2, BatchSize = 2, ClipLength = 8, CropSize = 32,
+            Optimizer = "sgd", Lr = 1e-2, LrStep = 0, TestEvery = 0, SnapshotEvery = 0, Workers = 1, Seed = 3, Device = "cpu",
+            FreezeBackbone = true, CacheClips = 2,
+        };
+        var (cached, notices) = Train(Config("cached"));
+        Assert.Contains(notices, n => n.StartsWith("frozen backbone: training fc (1,026 parameters)") && n.Contains("(512 per clip)"));
+        var (live, _) = Train(Config("live") with { CacheFeatures = false });
+        var fromCache = TrainingData.Weights(cached.LastCheckpoint);
+        AssertClose(TrainingData.Weights(live.LastCheckpoint), fromCache, 1e-4);
+        using var pre = C3dCheckpoint.Load(tv);
+        foreach (var (key, value) in fromCache.Where(kv => !kv.Key.StartsWith("fc.")))
+            Assert.True(value.equal(pre.StateDict[key]).all().item<bool>(), $"{key} changed, though frozen (batch norm in eval mode keeps its statistics)");
     }
 }
