@@ -194,6 +194,7 @@ internal static class DatasetPreprocessor
                 {
                     FramesDecoded = x.FramesDecoded, ReportedFrames = x.ReportedFrames, Fps = Math.Round(x.Fps, 3),
                     FrameStep = x.FrameStep, FramesWritten = x.FramesWritten, Warning = x.Warning, Reason = null,
+                    Decoder = x.Decoder,
                 };
                 if (x.FramesWritten < options.MinFrames)
                 {

@@ -75,6 +75,8 @@ internal sealed record ManifestVideo
     public double? Fps { get; init; }
     public int? FrameStep { get; init; }
     public int? FramesWritten { get; init; }
+    /// <summary>What decoded its frames: "ffmpeg (libavcodec 59.37.100)", "opencv 4.13.0", … (null before it is processed).</summary>
+    public string? Decoder { get; init; }
     public long SourceBytes { get; init; }
     public DateTime SourceModifiedUtc { get; init; }
 

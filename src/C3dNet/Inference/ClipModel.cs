@@ -16,7 +16,7 @@ internal sealed class ClipModel : IDisposable
     public C3dConfig Config => Network.Config;
     public Device Device { get; }
     public InferencePrecision Precision { get; }
-    public int ClipFloats => Datasets.ClipTensor.Length(Config.ClipLength, Config.CropSize);
+    public int ClipFloats => InputTensor.Length(Config.ClipLength, Config.CropSize);
 
     public ClipModel(IClipNetwork network, Device device, InferencePrecision precision)
     {

@@ -24,7 +24,9 @@ public sealed record LiveSummary(int Frames, int Windows, int Changes, bool Canc
 
 /// <summary>
 /// Recognition on a camera or stream: a rolling window of the last clip-length sampled frames, run
-/// every stride sampled frames, one clip at a time. Runs until the stream ends or the token is
+/// every stride sampled frames, one clip at a time. Frames are sampled as the model's input says: every k-th frame (C3D), or
+/// the stream resampled to the model's frame rate from the rate it reports, as torchvision does (the ResNets' 15 fps:
+/// every other frame of a 30 fps camera, frames 0, 1, 3, 5, 6, … of a 25 fps one). Runs until the stream ends or the token is
 /// cancelled (which ends it cleanly: the annotated video is finished, not dropped). When the model is
 /// slower than a camera, the camera's driver drops frames and the labels lag; nothing queues up.
 /// </summary>
@@ -44,6 +46,10 @@ internal static class LivePredictor
         probabilities ??= model.Probabilities;
         var clock = Stopwatch.StartNew();
         double? fps = stream.Fps > 0 && double.IsFinite(stream.Fps) ? stream.Fps : null;
+        var resampling = settings.FramesPerSecond is double target
+            ? new Models.FrameRateResampling.Stream(fps ?? throw new InvalidDataException(
+                $"{stream.Source}: the stream reports no frame rate, and this model samples clips at {target:0.###} fps"), target)
+            : null;
         int frames = 0, windows = 0, changes = 0;
         (int Index, float Prob)? current = null;
         var batcher = new ClipBatcher<(int Frame, double? Seconds)>(1, model.Config, (buffer, ends) =>
@@ -69,7 +75,8 @@ internal static class LivePredictor
                 using (frame)
                 {
                     frames++;
-                    if (index % settings.FrameStep == 0)
+                    int uses = resampling?.Uses(index) ?? (index % settings.FrameStep == 0 ? 1 : 0);
+                    for (int u = 0; u < uses; u++)
                     {
                         var small = new Mat();
                         Cv2.Resize(frame, small, new Size(settings.ResizeWidth, settings.ResizeHeight), 0, 0, InterpolationFlags.Linear);

@@ -1,3 +1,4 @@
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace C3dNet.Models;
@@ -18,6 +19,13 @@ internal interface IClipNetwork : IDisposable
     Tensor Logits(Tensor x);
     /// <summary>Features of <paramref name="layer"/> (one of <see cref="FeatureLayers"/>), (N, width).</summary>
     Tensor Features(Tensor x, string layer);
+    /// <summary>
+    /// The two parameter groups training uses: the backbone (learning at lr) and the classifier head (at the head's
+    /// multiple): C3D conv1–fc7 and fc8, the ResNets everything before fc and fc; each in state_dict order.
+    /// </summary>
+    (IReadOnlyList<Parameter> Base, IReadOnlyList<Parameter> Head) ParameterGroups();
+    /// <summary>Learned parameters (buffers not counted).</summary>
+    long ParameterCount();
 }
 
 /// <summary>The one factory of clip networks: the architecture a config names, with fresh weights.</summary>

@@ -20,7 +20,7 @@ internal static class InputTensor
         // Output channel c takes source (BGR) channel src[c]; mean and std are given in output order.
         int[] src = input.ChannelOrder == "RGB" ? [2, 1, 0] : [0, 1, 2];
         // One table per output channel of what each 8-bit value becomes: (value / scale - mean) * (1 / std). C3D's
-        // scale is 1 (exact) and multiplying by the reciprocal is what ClipTensor always computed, so C3D clips stay
+        // scale is 1 (exact) and multiplying by the reciprocal is what C3D's clip writer always computed, so C3D clips stay
         // bit-identical; torchvision divides by 255 first as here.
         Span<float> table = stackalloc float[3 * 256];
         for (int c = 0; c < 3; c++)

@@ -137,6 +137,14 @@ internal sealed class VideoResNet : Module<Tensor, Tensor>, IClipNetwork
         return avgpool.call(x).flatten(1);
     }
 
+    /// <summary>Everything before fc (stem, layer1–4, in torchvision's parameter order) and fc.</summary>
+    public (IReadOnlyList<Parameter> Base, IReadOnlyList<Parameter> Head) ParameterGroups()
+    {
+        var named = named_parameters().ToList();
+        bool IsHead(string name) => name.StartsWith("fc.", StringComparison.Ordinal);
+        return (named.Where(p => !IsHead(p.name)).Select(p => p.parameter).ToList(), named.Where(p => IsHead(p.name)).Select(p => p.parameter).ToList());
+    }
+
     public long ParameterCount() => parameters().Sum(p => p.numel());
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyDictionary<string, long[]>> shapesByArchitecture = new();

@@ -30,7 +30,7 @@ internal static class TrainingState
         SeedKey = "seed", EpochProgressKey = "epoch_progress";
 
     /// <summary>Writes a checkpoint of the live training state (atomically).</summary>
-    public static void Save(string path, C3D model, OptimizerHelper optimizer, LearningRateSchedule schedule, TrainConfig config,
+    public static void Save(string path, IClipNetwork model, OptimizerHelper optimizer, LearningRateSchedule schedule, TrainConfig config,
         IReadOnlyList<string> classNames, int completedEpochs, double? bestValAccuracy, EpochPosition? position)
     {
         using var ckpt = C3dCheckpoint.FromModel(model, completedEpochs, classNames);

@@ -15,6 +15,7 @@ internal sealed class FfmpegReader : IFrameSource
     private readonly int rotation;
 
     public string Source { get; }
+    public string Decoder => AvShim.DecoderName;
     public double Fps { get; }
     public int ReportedFrameCount { get; }
     public int Width { get; }

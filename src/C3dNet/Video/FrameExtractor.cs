@@ -22,8 +22,11 @@ internal sealed record FrameExtractionSettings
     public bool MotionJpegShortcut { get; init; } = true;
 }
 
-/// <summary>What one extraction did. <see cref="FramesDecoded"/> is counted, not taken from the container.</summary>
-internal sealed record FrameExtraction(int FramesDecoded, int ReportedFrames, double Fps, int FrameStep, int FramesWritten, string? Warning);
+/// <summary>
+/// What one extraction did. <see cref="FramesDecoded"/> is counted, not taken from the container; <see cref="Decoder"/>
+/// is what decoded the frames written (<see cref="IFrameSource.Decoder"/>).
+/// </summary>
+internal sealed record FrameExtraction(int FramesDecoded, int ReportedFrames, double Fps, int FrameStep, int FramesWritten, string? Warning, string Decoder);
 
 /// <summary>
 /// Writes every k-th decoded frame of a video as 00001.jpg, 00002.jpg, … (five digits, so names sort in
@@ -98,7 +101,7 @@ internal static class FrameExtractor
             warning = $"the container reports {reported} frames but only {decoded} decode (truncated or damaged?); kept the {decoded}";
         if (decoded > (long)MaxFrames * step)
             warning = $"only the first {MaxFrames} extracted frames are kept (five-digit names)";
-        return new FrameExtraction(decoded, reported, fps, step, written, warning);
+        return new FrameExtraction(decoded, reported, fps, step, written, warning, reader.Decoder);
     }
 
     private static int WriteFrames(IFrameSource reader, string folder, int step, FrameExtractionSettings s, CancellationToken cancel)

@@ -17,6 +17,8 @@ internal readonly record struct DecodedFrame(int Index, Mat Frame)
 internal interface IFrameSource : IDisposable
 {
     string Source { get; }
+    /// <summary>What decodes the frames, with its version: "ffmpeg (libavcodec 59.37.100)", "opencv 4.13.0", …</summary>
+    string Decoder { get; }
     double Fps { get; }
     int ReportedFrameCount { get; }
     /// <summary>Size of the decoded pictures (after rotation metadata is applied), before any resizing.</summary>

@@ -20,6 +20,9 @@ internal sealed class VideoReader : IDisposable, IFrameSource
     private readonly VideoCapture capture;
 
     public string Source { get; }
+    /// <summary>"opencv VERSION": OpenCvSharp's OpenCV and the FFmpeg bundled with it.</summary>
+    public string Decoder => Name;
+    internal static readonly string Name = $"opencv {Cv2.GetVersionString()}";
     public double Fps { get; }
     /// <summary>The container's frame count: often wrong, so count decoded frames where it matters.</summary>
     public int ReportedFrameCount { get; }
