@@ -14,7 +14,7 @@ public class LiveResamplingTests
     private sealed class CountingStream(double fps, int frames) : IFrameSource
     {
         public string Source => "udp://camera";
-        public string Decoder => "test stream";
+        public string Decoder => "test";
         public double Fps => fps;
         public int ReportedFrameCount => 0;
         public int Width => 16;
