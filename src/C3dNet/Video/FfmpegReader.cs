@@ -13,7 +13,7 @@ namespace C3dNet.Video;
 /// they still count, so indices and <see cref="FramesGrabbed"/> are those of decoding everything (checked as frames
 /// come; when the count cannot be kept exact the video is decoded again without skipping, transparently).
 /// </summary>
-public sealed class FfmpegReader : IFrameSource
+internal sealed class FfmpegReader : IFrameSource
 {
     private nint handle;
     private readonly int rotation;

@@ -5,7 +5,7 @@ using OpenCvSharp;
 namespace C3dNet.Video;
 
 /// <summary>How frames are taken from a video and written: the reference's step rule, frame size and JPEG quality.</summary>
-public sealed record FrameExtractionSettings
+internal sealed record FrameExtractionSettings
 {
     public int InitialStep { get; init; } = FrameStepRule.DefaultStep;
     public int ClipLength { get; init; } = Models.C3dConfig.ReferenceClipLength;
@@ -27,7 +27,7 @@ public sealed record FrameExtractionSettings
 /// What one extraction did. <see cref="FramesDecoded"/> is counted, not taken from the container; <see cref="Decoder"/>
 /// is what decoded the frames written (<see cref="IFrameSource.Decoder"/>).
 /// </summary>
-public sealed record FrameExtraction(int FramesDecoded, int ReportedFrames, double Fps, int FrameStep, int FramesWritten, string? Warning, string Decoder);
+internal sealed record FrameExtraction(int FramesDecoded, int ReportedFrames, double Fps, int FrameStep, int FramesWritten, string? Warning, string Decoder);
 
 /// <summary>
 /// Writes every k-th decoded frame of a video as 00001.jpg, 00002.jpg, … (five digits, so names sort in
@@ -37,7 +37,7 @@ public sealed record FrameExtraction(int FramesDecoded, int ReportedFrames, doub
 /// Frames that are not kept are only grabbed, never colour-converted; Motion-JPEG frames that are not kept
 /// are not even decoded (<see cref="FrameExtractionSettings.MotionJpegShortcut"/>).
 /// </summary>
-public static class FrameExtractor
+internal static class FrameExtractor
 {
     /// <summary>Names stay five digits up to here, so they keep sorting in time order.</summary>
     public const int MaxFrames = 99_999;
