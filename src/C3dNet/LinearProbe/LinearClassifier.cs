@@ -26,7 +26,10 @@ public static class LinearModelKinds
 public sealed record LinearClassifier(LinearModelKind Kind, double C, int Width, IReadOnlyList<int> Classes, double[] Weight, double[] Bias,
     SolverStats Stats)
 {
-    /// <summary>Fits on features <paramref name="x"/> ([videos, width], float64) with class labels <paramref name="labels"/>.</summary>
+    /// <summary>
+    /// Fits on features <paramref name="x"/> ([videos, width]; float32, as <c>c3d linear</c> gives them, or float64: the
+    /// products with the features run in their dtype, the rest in float64) with class labels <paramref name="labels"/>.
+    /// </summary>
     /// <param name="warmStart">A classifier of the same kind and classes to start from (its optimum is close when its C is).</param>
     public static LinearClassifier Fit(LinearModelKind kind, Tensor x, IReadOnlyList<int> labels, double c, LinearClassifier? warmStart = null,
         double tolerance = NewtonSolver.DefaultTolerance, CancellationToken cancel = default)
@@ -41,13 +44,13 @@ public sealed record LinearClassifier(LinearModelKind Kind, double C, int Width,
 
         using var scope = NewDisposeScope();
         var rows = tensor(labels.Select(l => (long)row[l]).ToArray());
-        var oneHot = nn.functional.one_hot(rows, classes.Length).to_type(x.dtype);
+        var oneHot = nn.functional.one_hot(rows, classes.Length).to_type(ScalarType.Float64);
         using IConvexObjective objective = kind == LinearModelKind.Logistic
             ? new LogisticObjective(x, oneHot, c)
             : new SquaredHingeObjective(x, oneHot * 2 - 1, c);
         var start = warmStart is not null && warmStart.Classes.SequenceEqual(classes) && warmStart.Kind == kind
-            ? warmStart.Parameters(x.dtype)
-            : zeros(classes.Length, width + 1, x.dtype);
+            ? warmStart.Parameters(ScalarType.Float64)
+            : zeros(classes.Length, width + 1, ScalarType.Float64);
         var (w, stats) = NewtonSolver.Minimise(objective, start, tolerance, cancel);
         using (w)
         {
