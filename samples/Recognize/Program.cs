@@ -1,7 +1,7 @@
 // Recognize: the action in a video file, with the C3dNet package.
 //   dotnet run -- CHECKPOINT VIDEO
-// Prints the most probable class of each window (16 sampled frames) and of the whole video
-// (the mean of the windows' probabilities), as `c3d predict` does.
+// Prints the video decoder in use, then the most probable class of each window (16 sampled frames) and of the
+// whole video (the mean of the windows' probabilities), as `c3d predict` does.
 using C3dNet;
 
 if (args.Length != 2)
@@ -11,6 +11,9 @@ if (args.Length != 2)
 }
 
 using var recognizer = ActionRecognizer.Load(args[0], new RecognizerOptions { TopK = 1 }); // c3d predict's stride and frame step
+// The system's FFmpeg when the app's build compiled the package's shim (libc3dav.so), else OpenCV's, with the reason.
+Console.WriteLine($"decoder: {recognizer.Decoder}");
+if (recognizer.DecoderNotice is { } notice) Console.Error.WriteLine($"notice: {notice}");
 var result = recognizer.Recognize(args[1]);
 foreach (var warning in result.Warnings) Console.Error.WriteLine($"warning: {warning}");
 

@@ -7,6 +7,9 @@
 #     test fixture checkpoint;
 #  3. packs the CLI as a .NET tool, installs it with --tool-path from the packed folder only, runs `c3d info` and
 #     `c3d predict --json`;
+#     The package carries the FFmpeg shim's source and build rule: with gcc and FFmpeg's dev files here the sample's
+#     build compiles libc3dav.so into its output and the sample decodes with FFmpeg (it prints "decoder: Ffmpeg");
+#     without them its build prints the shim notice once and the sample decodes with OpenCV;
 #  4. checks that the sample and the tool give the same top-1 labels (per window and for the video) as the repo's
 #     `./c3d predict --json`, each a class of the checkpoint, and that both loaded a patched libLibTorchSharp.so.
 # Run from anywhere: bash tests/package/run.sh  (CI runs it after the test suite). Leaves nothing behind.
@@ -38,15 +41,24 @@ quiet dotnet pack src/C3dNet -c Release -o "$tmp/packages" -nologo
 nupkg="$tmp/packages/C3dNet.$version.nupkg"
 [ -f "$nupkg" ] || fail "dotnet pack made no $nupkg"
 files="$(unzip -Z1 "$nupkg")"
-for f in README.md LICENSE lib/net10.0/C3dNet.dll lib/net10.0/C3dNet.xml buildTransitive/C3dNet.targets; do
+for f in README.md LICENSE lib/net10.0/C3dNet.dll lib/net10.0/C3dNet.xml buildTransitive/C3dNet.targets buildTransitive/C3dav.targets \
+  native/c3dav/c3dav.c; do
   grep -Fx "$f" <<<"$files" >/dev/null || fail "$nupkg lacks $f"
 done
 nuspec="$(unzip -p "$nupkg" C3dNet.nuspec)"
 for dep in TorchSharp-cpu OpenCvSharp4.official.runtime.linux-x64; do
   grep -F "<dependency id=\"$dep\"" <<<"$nuspec" >/dev/null || fail "$nupkg does not depend on $dep"
 done
-unzip -p "$nupkg" buildTransitive/C3dNet.targets | cmp -s - build/C3dNet.targets ||
-  fail "the packed buildTransitive/C3dNet.targets differs from build/C3dNet.targets"
+for pair in buildTransitive/C3dNet.targets:build/C3dNet.targets buildTransitive/C3dav.targets:build/C3dav.targets \
+  native/c3dav/c3dav.c:native/c3dav/c3dav.c; do
+  unzip -p "$nupkg" "${pair%%:*}" | cmp -s - "${pair#*:}" || fail "the packed ${pair%%:*} differs from ${pair#*:}"
+done
+# This machine can build the FFmpeg shim (as the repo's build does): then the sample's build must too, and use it.
+if command -v gcc >/dev/null && pkg-config --exists libavformat libavcodec libswscale libavutil 2>/dev/null; then
+  expect_decoder=Ffmpeg
+else
+  expect_decoder=OpenCv
+fi
 
 step "generating a video; ./c3d predict --json on it"
 quiet ./c3d generate-data --out "$tmp/videos" --classes 2 --videos-per-class 1 --frames 48 --seed 7
@@ -87,6 +99,7 @@ cat >"$tmp/app/nuget.config" <<EOF
 EOF
 export NUGET_PACKAGES="$tmp/nuget-packages"
 quiet dotnet build "$tmp/app" -c Release -nologo
+cp "$tmp/last.log" "$tmp/app-build.log"
 restored="$NUGET_PACKAGES/c3dnet/$version/c3dnet.$version.nupkg"
 [ -f "$restored" ] || fail "the sample did not restore C3dNet $version into the fresh packages folder $NUGET_PACKAGES"
 cmp -s "$restored" "$nupkg" || fail "the sample restored a C3dNet $version that is not the package just packed"
@@ -97,6 +110,17 @@ weak_glibcxx "$lib"
 status=0
 dotnet "$tmp/app/bin/Release/net10.0/Recognize.dll" "$checkpoint" "$video" >"$tmp/sample.out" 2>"$tmp/sample.err" || status=$?
 [ "$status" = 0 ] || { cat "$tmp/sample.out" "$tmp/sample.err" >&2; fail "the sample exited with $status"; }
+shim="$tmp/app/bin/Release/net10.0/libc3dav.so"
+notice_lines="$(grep -c 'c3dav (the FFmpeg shim) was not built' "$tmp/app-build.log" || true)"
+if [ "$expect_decoder" = Ffmpeg ]; then
+  [ -f "$shim" ] || fail "gcc and FFmpeg's dev files are here, yet the sample's build put no libc3dav.so in its output"
+  [ "$notice_lines" = 0 ] || fail "the sample's build printed the shim notice although it could build the shim"
+else
+  [ ! -f "$shim" ] || fail "no gcc/FFmpeg dev files, yet the sample's output has a libc3dav.so"
+  [ "$notice_lines" = 1 ] || fail "without gcc/FFmpeg dev files the sample's build must print the shim notice once (printed $notice_lines)"
+fi
+grep -Fx "decoder: $expect_decoder" "$tmp/sample.out" >/dev/null ||
+  { cat "$tmp/sample.out" "$tmp/sample.err" >&2; fail "the sample did not decode with $expect_decoder"; }
 
 step "packing C3dNet.Cli as a .NET tool, installing it with --tool-path"
 quiet dotnet pack src/C3dNet.Cli -c Release -o "$tmp/tool-packages" -nologo

@@ -9,7 +9,7 @@ using C3dNet.Training;
 namespace C3dNet.Cli.Commands;
 
 /// <summary>
-/// `c3d train --data DIR`: trains C3D with the options of a recipe (--recipe: reference for fine-tuning, scratch from scratch;
+/// `c3d train --data DIR`: trains C3D (or a video ResNet: --arch, or the architecture of a --pretrained file) with the options of a recipe (--recipe: reference for fine-tuning, scratch from scratch;
 /// TrainingRecipe), each option given explicitly winning over the recipe.
 /// Ctrl-C finishes the batch, writes last.pth.tar, prints the command that resumes, and exits with 130; that command
 /// (--resume RUN) takes every option from the run's saved config, except those it gives itself.
@@ -28,10 +28,10 @@ internal static class TrainCommand
         var batch = FromRecipe<int>("--batch-size", "Clips per batch");
         var optimizer = FromRecipe<string>("--optimizer", "sgd (the reference) or adamw (from scratch)");
         optimizer.AcceptOnlyFromAmong("sgd", "adamw");
-        var lr = FromRecipe<double>("--lr", "Learning rate of conv1–fc7 (fc8: --head-lr-mult times this)");
+        var lr = FromRecipe<double>("--lr", "Learning rate of the backbone (C3D conv1–fc7, a ResNet all but fc; the classifier: --head-lr-mult times this)");
         var momentum = FromRecipe<double>("--momentum", "SGD momentum");
         var weightDecay = FromRecipe<double>("--weight-decay", "Weight decay (SGD: L2; AdamW: decoupled)");
-        var headMult = FromRecipe<double>("--head-lr-mult", "fc8 learns at this multiple of --lr");
+        var headMult = FromRecipe<double>("--head-lr-mult", "The classifier (fc8, or fc) learns at this multiple of --lr");
         var lrStep = FromRecipe<int>("--lr-step", "Multiply the lr by --lr-gamma every N epochs (0: never)");
         var lrGamma = FromRecipe<double>("--lr-gamma", "StepLR factor");
         var warmup = FromRecipe<double>("--warmup-epochs", "Linear lr warm-up over N epochs, batch by batch (0: none)");
@@ -46,7 +46,9 @@ internal static class TrainCommand
         var testEvery = Opt("--test-every", d.TestEvery, "Run the test split every N epochs (0: never)");
         var snapshotEvery = Opt("--snapshot-every", d.SnapshotEvery, "Write models/C3D-<dataset>_epoch-N.pth.tar every N epochs (0: never)");
         var valClips = Opt("--val-clips", d.ValClips, "Centre-crop clips per video in validation and test");
-        var pretrained = new Option<string?>("--pretrained") { Description = "Sports-1M weights (c3d-pretrained.pth) for conv1–fc7; fc8 learns at 10x lr" };
+        var arch = InitCommand.ArchOption();
+        var pretrained = new Option<string?>("--pretrained") { Description = "Weights to fine-tune, all but the classifier (a new one for the data's classes, at --head-lr-mult x lr): " +
+            "Sports-1M c3d-pretrained.pth (conv1–fc7), a c3d checkpoint, or a torchvision r3d_18/mc3_18/r2plus1d_18 state_dict (its architecture is the file's)" };
         var resume = new Option<string?>("--resume") { Description = "Checkpoint file or run folder to continue from (ours or the reference's train.py)" };
         var device = Opt("--device", d.Device, "auto, cpu or cuda");
         device.AcceptOnlyFromAmong(DeviceSelector.Choices);
@@ -57,9 +59,9 @@ internal static class TrainCommand
         var workers = Opt("--workers", d.Workers, "Loader threads (0: half the cores, 1 to 4)");
         var datasetName = new Option<string?>("--dataset-name") { Description = "Name in snapshot file names (default: the data folder's name)" };
 
-        var command = new Command("train", "Train C3D on a frame dataset (checkpoints, TensorBoard, metrics.jsonl, curves.png)")
+        var command = new Command("train", "Train C3D (or a video ResNet, --arch) on a frame dataset (checkpoints, TensorBoard, metrics.jsonl, curves.png)")
         {
-            data, epochs, recipe, batch, optimizer, lr, momentum, weightDecay, headMult, lrStep, lrGamma, warmup, clipNorm, clipLen, crop, resize,
+            data, arch, epochs, recipe, batch, optimizer, lr, momentum, weightDecay, headMult, lrStep, lrGamma, warmup, clipNorm, clipLen, crop, resize,
             width, inputScale, flip, testEvery, snapshotEvery, valClips, pretrained, resume, device, seed, runDir, overwrite, maxBatches, workers, datasetName,
         };
         command.SetAction(parse => CommandRunner.Run(parse, cancel =>
@@ -93,7 +95,7 @@ internal static class TrainCommand
                 WidthMultiplier = V(width, nameof(TrainConfig.WidthMultiplier)), InputScale = (float)R(inputScale, nameof(TrainConfig.InputScale), d.InputScale),
                 FlipProbability = V(flip, nameof(TrainConfig.FlipProbability)), TestEvery = V(testEvery, nameof(TrainConfig.TestEvery)),
                 SnapshotEvery = V(snapshotEvery, nameof(TrainConfig.SnapshotEvery)), ValClips = V(valClips, nameof(TrainConfig.ValClips)),
-                Pretrained = V(pretrained, nameof(TrainConfig.Pretrained)), Resume = V(resume, nameof(TrainConfig.Resume)),
+                Architecture = V(arch, nameof(TrainConfig.Architecture)), Pretrained = V(pretrained, nameof(TrainConfig.Pretrained)), Resume = V(resume, nameof(TrainConfig.Resume)),
                 Device = V(device, nameof(TrainConfig.Device)), Seed = V(seed, nameof(TrainConfig.Seed)), RunDir = V(runDir, nameof(TrainConfig.RunDir)), Overwrite = parse.GetValue(overwrite),
                 MaxBatches = V(maxBatches, nameof(TrainConfig.MaxBatches)), Workers = V(workers, nameof(TrainConfig.Workers)),
                 DatasetName = V(datasetName, nameof(TrainConfig.DatasetName)),

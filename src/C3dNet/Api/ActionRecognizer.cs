@@ -29,15 +29,18 @@ public sealed class ActionRecognizer : IDisposable
     private readonly int batchSize;
     private readonly Lock forward = new();
 
-    private ActionRecognizer(string checkpointPath, ClipModel model, IReadOnlyList<string>? classNames, CheckpointKind kind, RecognizerOptions options, int batchSize)
+    private ActionRecognizer(string checkpointPath, ClipModel model, IReadOnlyList<string>? classNames, CheckpointKind kind, RecognizerOptions options, int batchSize,
+        VideoDecoder decoder, string? decoderNotice)
     {
+        Decoder = decoder;
+        DecoderNotice = decoderNotice;
         CheckpointPath = checkpointPath;
         this.model = model;
         this.classNames = classNames;
         Kind = kind;
         Options = options;
         this.batchSize = batchSize;
-        Sampling = SamplingSettings.For(model.Config, options.Stride, options.FrameStep, options.FolderFps) with { Decoder = options.Decoder };
+        Sampling = SamplingSettings.For(model.Config, options.Stride, options.FrameStep, options.FolderFps) with { Decoder = decoder };
     }
 
     /// <summary>
@@ -58,6 +61,7 @@ public sealed class ActionRecognizer : IDisposable
     private static ActionRecognizer Open(string path, RecognizerOptions options, CheckpointUse use)
     {
         if (options.TopK < 1) throw new ArgumentException($"--top-k must be at least 1, got {options.TopK}");
+        var (decoder, notice) = VideoDecoders.Resolve(options.Decoder);
         var device = DeviceSelector.Resolve(options.Device);
         using var checkpoint = CheckpointLoader.Load(path, use);
         var names = use == CheckpointUse.Classifier || options.LabelsFile is not null || (checkpoint.Kind == CheckpointKind.Checkpoint && checkpoint.ClassNames is not null)
@@ -67,7 +71,7 @@ public sealed class ActionRecognizer : IDisposable
         try
         {
             int batch = InferenceBatchSize.Resolve(options.BatchSize, device, model.Config.WidthMultiplier);
-            return new ActionRecognizer(path, model, names, checkpoint.Kind, options, batch);
+            return new ActionRecognizer(path, model, names, checkpoint.Kind, options, batch, decoder, notice);
         }
         catch
         {
@@ -80,10 +84,19 @@ public sealed class ActionRecognizer : IDisposable
     public string CheckpointPath { get; }
     /// <summary>A training checkpoint, or Sports-1M pretrained weights (features only).</summary>
     public CheckpointKind Kind { get; }
+    /// <summary>
+    /// Which FFmpeg decodes video files and streams (<see cref="VideoDecoder.Ffmpeg"/>: the system's, through libc3dav.so
+    /// next to the app; or <see cref="VideoDecoder.OpenCv"/>), chosen at load from <see cref="RecognizerOptions.Decoder"/>.
+    /// </summary>
+    public VideoDecoder Decoder { get; }
+    /// <summary>Why <see cref="VideoDecoder.Auto"/> fell back to OpenCV (null when it did not): one line to show the user once.</summary>
+    public string? DecoderNotice { get; }
     /// <summary>The options it was loaded with.</summary>
     public RecognizerOptions Options { get; }
     /// <summary>How frames become clips: clip length, frame size, crop, frame step, stride.</summary>
-    public SamplingSettings Sampling { get; }
+    internal SamplingSettings Sampling { get; }
+    /// <summary>Every k-th source frame is used (the checkpoint's, or <see cref="RecognizerOptions.FrameStep"/>); a short video may get a lower one (see <see cref="Recognition.FrameStep"/>).</summary>
+    public int FrameStep => Sampling.FrameStep;
     /// <summary>True when the weights have a classifier with class names (<see cref="Load"/> always; <see cref="LoadForFeatures"/> for checkpoints that store them).</summary>
     public bool CanRecognize => classNames is not null;
     /// <summary>The classes, in the order of the network's outputs (and of <see cref="ScoreReport.Index"/>).</summary>
@@ -108,7 +121,7 @@ public sealed class ActionRecognizer : IDisposable
 
     /// <summary>
     /// Recognises the action in frames you supply: 8-bit BGR <see cref="Mat"/>s of any size, in order (every
-    /// <see cref="SamplingSettings.FrameStep"/>-th is used, as for a video). The frames stay yours: they are copied
+    /// <see cref="FrameStep"/>-th is used, as for a video). The frames stay yours: they are copied
     /// and not disposed. <paramref name="fps"/> gives times in seconds (null leaves them out).
     /// </summary>
     public Recognition Recognize(IEnumerable<Mat> frames, double? fps, string name = "frames", IProgress<RecognitionProgress>? progress = null, CancellationToken cancel = default) =>
@@ -133,13 +146,26 @@ public sealed class ActionRecognizer : IDisposable
 
     /// <summary>
     /// Recognition on a camera or stream until it ends or <paramref name="cancel"/> is cancelled (which ends it cleanly):
-    /// a rolling window, <paramref name="onChange"/> called when the top-1 label changes; optionally an annotated video.
+    /// a rolling window of the last clip, <paramref name="onChange"/> called on the working thread each time the top-1
+    /// label changes; optionally an annotated video written to <paramref name="annotatedVideoPath"/>.
     /// </summary>
-    public LiveSummary RecognizeLive(IFrameSource stream, Action<LabelChange> onChange, string? annotatedVideoPath = null, CancellationToken cancel = default) =>
+    /// <param name="stream">A camera index ("0") or a stream URL (rtsp://, http://, udp://, a file).</param>
+    /// <param name="onChange">Called with each change of the top-1 label (the first label too).</param>
+    /// <param name="annotatedVideoPath">Where to write the frames with the current label drawn on them; null writes none.</param>
+    /// <param name="cancel">Ends the run cleanly (the annotated video is finished, not dropped).</param>
+    /// <exception cref="VideoReadException">The stream cannot be opened.</exception>
+    public LiveSummary RecognizeLive(string stream, Action<LabelChange> onChange, string? annotatedVideoPath = null, CancellationToken cancel = default)
+    {
+        using var source = VideoDecoders.OpenStream(stream, Sampling.Decoder);
+        return RecognizeLive(source, onChange, annotatedVideoPath, cancel);
+    }
+
+    /// <summary>As <see cref="RecognizeLive(string, Action{LabelChange}, string?, CancellationToken)"/> on a stream already opened.</summary>
+    internal LiveSummary RecognizeLive(IFrameSource stream, Action<LabelChange> onChange, string? annotatedVideoPath = null, CancellationToken cancel = default) =>
         LivePredictor.Run(stream, model, Sampling, ClassNames, onChange, annotatedVideoPath, cancel, Probabilities);
 
     /// <summary>An input as <see cref="InputPaths.Expand"/> lists it (a path with its kind, or the reason it has none).</summary>
-    public Recognition Recognize(InputItem input, IProgress<RecognitionProgress>? progress, CancellationToken cancel)
+    internal Recognition Recognize(InputItem input, IProgress<RecognitionProgress>? progress, CancellationToken cancel)
     {
         var names = ClassNames;
         var run = WindowedInference.Run(input, model, Sampling, batchSize, Probabilities, Windows(input.Path, progress), cancel);
@@ -147,7 +173,7 @@ public sealed class ActionRecognizer : IDisposable
     }
 
     /// <summary>An input as <see cref="InputPaths.Expand"/> lists it (see <see cref="Recognize(InputItem, IProgress{RecognitionProgress}?, CancellationToken)"/>).</summary>
-    public ClipFeatures ExtractFeatures(InputItem input, FeatureOptions? options, IProgress<RecognitionProgress>? progress = null, CancellationToken cancel = default)
+    internal ClipFeatures ExtractFeatures(InputItem input, FeatureOptions? options, IProgress<RecognitionProgress>? progress = null, CancellationToken cancel = default)
     {
         options ??= new FeatureOptions();
         var settings = FeatureSampling(options);
@@ -158,7 +184,7 @@ public sealed class ActionRecognizer : IDisposable
     }
 
     /// <summary>The layer <paramref name="options"/> asks for (or the model's default); throws <see cref="ArgumentException"/> for one the model lacks.</summary>
-    public string FeatureLayer(FeatureOptions? options = null)
+    internal string FeatureLayer(FeatureOptions? options = null)
     {
         string layer = options?.Layer ?? DefaultFeatureLayer;
         return model.Network.FeatureLayers.Contains(layer) ? layer
@@ -166,7 +192,7 @@ public sealed class ActionRecognizer : IDisposable
     }
 
     /// <summary>The sampling feature extraction uses with <paramref name="options"/>; throws <see cref="ArgumentException"/> for a bad layer or stride.</summary>
-    public SamplingSettings FeatureSampling(FeatureOptions? options = null)
+    internal SamplingSettings FeatureSampling(FeatureOptions? options = null)
     {
         options ??= new FeatureOptions();
         _ = FeatureLayer(options);

@@ -26,10 +26,20 @@ public sealed class Recognition
     public IReadOnlyList<string> Warnings => Prediction.Run.Warnings;
     /// <summary>The class probabilities of the whole input, in the order of <see cref="ActionRecognizer.ClassNames"/>.</summary>
     public IReadOnlyList<float> Probabilities => Prediction.VideoProbabilities;
+    /// <summary>Every window's probabilities over all classes (in the order of <see cref="ActionRecognizer.ClassNames"/>), in the order of <see cref="Windows"/>.</summary>
+    public IReadOnlyList<IReadOnlyList<float>> WindowProbabilities => Prediction.Run.Windows.Select(w => (IReadOnlyList<float>)w.Values).ToList();
+    /// <summary>Every k-th source frame was used (lower than the checkpoint's for a short video; see <see cref="Warnings"/>).</summary>
+    public int FrameStep => Prediction.Run.FrameStep;
+    /// <summary>Frames in the source (decoded or supplied).</summary>
+    public int SourceFrames => Prediction.Run.SourceFrames;
+    /// <summary>Frame rate of the source (null when unknown: a frame folder without <see cref="RecognizerOptions.FolderFps"/>, frames without one).</summary>
+    public double? Fps => Prediction.Run.Fps;
+    /// <summary>Time the recognition took (reading, decoding and the network).</summary>
+    public TimeSpan Elapsed => Prediction.Run.Elapsed;
     /// <summary>The entry of <c>c3d predict --json</c>'s "inputs" for this input (serialise it with System.Text.Json).</summary>
     public InputReport Report { get; }
-    /// <summary>Everything the run gave: sampling (frame step, frame counts, fps), every window's full probabilities, time taken.</summary>
-    public Prediction Prediction { get; }
+    /// <summary>Everything the run gave (the CLI's reports use it).</summary>
+    internal Prediction Prediction { get; }
 
     /// <summary>The whole <c>c3d predict --json</c> document for this input alone.</summary>
     public PredictionReport ToDocument() => new([Report], []);
@@ -45,8 +55,9 @@ public sealed class ClipFeatures
         Stride = stride;
     }
 
+    /// <summary>The input's path.</summary>
     public string Input => Run.Input;
-    /// <summary>"fc6" or "fc7".</summary>
+    /// <summary>The layer the features come from: "fc6" or "fc7" (C3D), "pool" (the video ResNets).</summary>
     public string Layer { get; }
     /// <summary>Sampled frames between clip starts.</summary>
     public int Stride { get; }
@@ -58,8 +69,12 @@ public sealed class ClipFeatures
     public float[] Video => FeatureExtractor.NormalisedMean(Clips);
     /// <summary>What the caller should know about the input (see <see cref="Recognition.Warnings"/>).</summary>
     public IReadOnlyList<string> Warnings => Run.Warnings;
+    /// <summary>Every k-th source frame was used.</summary>
+    public int FrameStep => Run.FrameStep;
+    /// <summary>Frame rate of the source (null when unknown).</summary>
+    public double? Fps => Run.Fps;
     /// <summary>Sampling details and the raw per-clip outputs.</summary>
-    public InputRun Run { get; }
+    internal InputRun Run { get; }
 
     /// <summary>Writes <c>NAME_LAYER.npy</c> ([clips, width] float32) and <c>NAME_LAYER_video.npy</c> into <paramref name="folder"/>; returns the index.json entry.</summary>
     public FeatureEntry Save(string folder, string name) => FeatureExtractor.Save(Run, folder, name, Layer);

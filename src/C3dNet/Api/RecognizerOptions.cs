@@ -12,7 +12,7 @@ public sealed record RecognizerOptions
     public string Device { get; init; } = "auto";
     /// <summary>Arithmetic of the network: fp32, or bf16 (module and input cast).</summary>
     public InferencePrecision Precision { get; init; } = InferencePrecision.Fp32;
-    /// <summary>Clips per forward pass; null chooses by device and network width (<see cref="InferenceBatchSize"/>).</summary>
+    /// <summary>Clips per forward pass; null chooses by device and network width (the CLI's --batch-size default).</summary>
     public int? BatchSize { get; init; }
     /// <summary>A class list ('1 ClassName' lines) for checkpoints that store none (the reference's); null uses the checkpoint's.</summary>
     public string? LabelsFile { get; init; }
@@ -24,7 +24,10 @@ public sealed record RecognizerOptions
     public int TopK { get; init; } = 5;
     /// <summary>Frame rate of frame folders (which carry none), for times in seconds; null leaves their times out.</summary>
     public double? FolderFps { get; init; }
-    /// <summary>Which FFmpeg decodes video files and streams: the system's when it loads (Auto), or OpenCV's.</summary>
+    /// <summary>
+    /// Which FFmpeg decodes video files and streams: the system's when the shim loads (Auto), or OpenCV's.
+    /// <see cref="Video.VideoDecoder.Ffmpeg"/> makes <see cref="ActionRecognizer.Load"/> throw <see cref="InvalidOperationException"/> when the shim does not load.
+    /// </summary>
     public Video.VideoDecoder Decoder { get; init; } = Video.VideoDecoder.Auto;
 }
 
@@ -38,4 +41,6 @@ public sealed record FeatureOptions
 }
 
 /// <summary>Progress of one input: windows (clips) computed so far.</summary>
+/// <param name="Input">The input's path, or the name given for supplied frames.</param>
+/// <param name="WindowsDone">Windows computed so far (reported after each batch).</param>
 public sealed record RecognitionProgress(string Input, int WindowsDone);

@@ -3,7 +3,7 @@ using C3dNet.Models;
 namespace C3dNet.Benchmarks;
 
 /// <summary>Multiply-adds ×2 of one C3D forward pass, counted layer by layer from the config.</summary>
-public static class C3dFlops
+internal static class C3dFlops
 {
     /// <summary>FLOPs of one clip's forward pass: ~38.5 G for the paper's C3D at 16x112x112.</summary>
     public static double PerClip(C3dConfig config) => PerLayer(config).Sum(l => l.Flops);

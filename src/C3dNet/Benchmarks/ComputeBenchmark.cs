@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace C3dNet.Benchmarks;
 
 /// <summary>Sizes and repetitions of a benchmark run; <see cref="Quick"/> is a smoke test for CI.</summary>
-public sealed record BenchSettings(C3dConfig Model, int MatmulSize, int Warmup, int Runs, int InferRuns, int TrainRuns, bool Bf16OnThisCpu)
+internal sealed record BenchSettings(C3dConfig Model, int MatmulSize, int Warmup, int Runs, int InferRuns, int TrainRuns, bool Bf16OnThisCpu)
 {
     /// <summary>Full C3D; bf16 inference only where the CPU computes bf16 natively (else it would run for many minutes).</summary>
     public static BenchSettings Full => new(new C3dConfig { NumClasses = 101 }, 2048, 1, 5, 3, 2, CpuFeatures.HasNativeBf16);
@@ -19,7 +19,7 @@ public sealed record BenchSettings(C3dConfig Model, int MatmulSize, int Warmup, 
 /// The compute side of `c3d bench`: the machine's peak (matmul, a C3D-sized Conv3d), C3D inference
 /// at batch 1 and 8 in fp32 and bf16, per-layer time of one forward, and the training step.
 /// </summary>
-public sealed class ComputeBenchmark(BenchSettings settings, IProgress<string>? progress = null, CancellationToken cancel = default)
+internal sealed class ComputeBenchmark(BenchSettings settings, IProgress<string>? progress = null, CancellationToken cancel = default)
 {
     public List<Measurement> Results { get; } = [];
     public List<(string Layer, double Milliseconds, double Gflops)> LayerTimes { get; } = [];

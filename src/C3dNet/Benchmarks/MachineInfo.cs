@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace C3dNet.Benchmarks;
 
 /// <summary>Names the machine a benchmark ran on, so published numbers can be compared.</summary>
-public sealed record MachineInfo(string Cpu, int Cores, int TorchThreads, string CpuFeatures, string Runtime,
+internal sealed record MachineInfo(string Cpu, int Cores, int TorchThreads, string CpuFeatures, string Runtime,
     string TorchSharp, string LibTorch, string OpenCv, string Os)
 {
     public static MachineInfo Current()

@@ -1,10 +1,10 @@
 namespace C3dNet.Benchmarks;
 
 /// <summary>One benchmark figure: the median over repeated runs, with the spread.</summary>
-public sealed record Measurement(string Key, string Description, double Median, double Min, double Max, int Runs, string Unit);
+internal sealed record Measurement(string Key, string Description, double Median, double Min, double Max, int Runs, string Unit);
 
 /// <summary>Warm-up, then repeated timed runs; each run's rate is work / seconds.</summary>
-public static class RepeatedTimer
+internal static class RepeatedTimer
 {
     public static Measurement Rate(string key, string description, string unit, double workPerRun, int warmup, int runs,
         Action run, CancellationToken cancel)

@@ -14,7 +14,7 @@ namespace C3dNet.Benchmarks;
 /// videos/s and frames/s, the training clip loader on the frames it wrote, and end-to-end predict
 /// (decode, sampling, inference) as a real-time factor.
 /// </summary>
-public sealed class PipelineBenchmark(BenchSettings settings, IProgress<string>? progress = null, CancellationToken cancel = default)
+internal sealed class PipelineBenchmark(BenchSettings settings, IProgress<string>? progress = null, CancellationToken cancel = default)
 {
     public List<Measurement> Results { get; } = [];
 

@@ -6,7 +6,13 @@ using static TorchSharp.torch;
 namespace C3dNet.Checkpoints;
 
 /// <summary>What a file holds: a training checkpoint (or a torchvision state_dict), or Sports-1M style pretrained weights.</summary>
-public enum CheckpointKind { Checkpoint, Pretrained }
+public enum CheckpointKind
+{
+    /// <summary>A training checkpoint (ours or the reference's), or a torchvision state_dict: a classifier, usually with class names.</summary>
+    Checkpoint,
+    /// <summary>Sports-1M style pretrained C3D weights: features only.</summary>
+    Pretrained,
+}
 
 /// <summary>
 /// A C3D checkpoint in the reference's dict format <c>{'epoch', 'state_dict', 'opt_dict'}</c>, plus
@@ -14,7 +20,7 @@ public enum CheckpointKind { Checkpoint, Pretrained }
 /// random state, …). Also reads the Sports-1M <c>c3d-pretrained.pth</c> layout (features.N / classifier.N).
 /// Disposing it disposes its tensors.
 /// </summary>
-public sealed class C3dCheckpoint : IDisposable
+internal sealed class C3dCheckpoint : IDisposable
 {
     public const string EpochKey = "epoch", StateDictKey = "state_dict", OptimizerKey = "opt_dict",
         ClassNamesKey = "class_names", ModelConfigKey = "model_config", TrainConfigKey = "train_config";

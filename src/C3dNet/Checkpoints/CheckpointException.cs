@@ -4,6 +4,8 @@ namespace C3dNet.Checkpoints;
 public sealed class CheckpointException(string path, string problem, Exception? inner = null)
     : Exception($"{path}: {problem}", inner)
 {
+    /// <summary>The checkpoint or weights file.</summary>
     public string Path { get; } = path;
+    /// <summary>What is wrong with it (the message without the path).</summary>
     public string Problem { get; } = problem;
 }

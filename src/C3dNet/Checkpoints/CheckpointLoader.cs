@@ -10,7 +10,7 @@ namespace C3dNet.Checkpoints;
 /// non-finite weights, a network the stored clip and crop sizes cannot run, class names that disagree with the
 /// classifier, and a file of the wrong kind for <see cref="CheckpointUse"/>.
 /// </summary>
-public static class CheckpointLoader
+internal static class CheckpointLoader
 {
     /// <summary>Reads and validates <paramref name="path"/> for <paramref name="use"/>; throws <see cref="CheckpointException"/>.</summary>
     public static C3dCheckpoint Load(string path, CheckpointUse use)

@@ -4,7 +4,7 @@ using C3dNet.Models;
 namespace C3dNet.Checkpoints;
 
 /// <summary>What `c3d info` reports about a checkpoint or weights file. JSON names are snake_case.</summary>
-public sealed record CheckpointSummary
+internal sealed record CheckpointSummary
 {
     public required string File { get; init; }
     /// <summary>"checkpoint" or "pretrained".</summary>

@@ -1,7 +1,7 @@
 namespace C3dNet.Checkpoints;
 
 /// <summary>What a verb needs from a checkpoint file; <see cref="CheckpointLoader"/> refuses files that cannot serve it.</summary>
-public enum CheckpointUse
+internal enum CheckpointUse
 {
     /// <summary>A trained classifier for named classes (predict, eval, demo): Sports-1M weights without a head are refused.</summary>
     Classifier,

@@ -10,7 +10,7 @@ namespace C3dNet.Checkpoints;
 /// <c>opt_dict</c> layout. It goes through PyBridge's own optimizer (de)serialisation, so the
 /// layout is exactly what PyTorch's <c>optimizer.state_dict()</c> produces.
 /// </summary>
-public static class OptimizerStateIo
+internal static class OptimizerStateIo
 {
     /// <summary>The optimizer's state as a PyTorch-layout dict (tensors are CPU copies).</summary>
     public static IDictionary Capture(OptimizerHelper optimizer)

@@ -9,7 +9,7 @@ namespace C3dNet.Checkpoints;
 /// Reads and writes files in PyTorch's zip serialization format (what torch.save writes since 1.6),
 /// through TorchSharp.PyBridge. Writes are atomic: a temporary file is renamed into place.
 /// </summary>
-public static class PyTorchFile
+internal static class PyTorchFile
 {
     /// <summary>Unpickles a torch.save'd dict. Throws <see cref="CheckpointException"/> naming the file and what is wrong.</summary>
     public static Hashtable ReadDict(string path)

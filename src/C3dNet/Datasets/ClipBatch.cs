@@ -5,14 +5,14 @@ using static TorchSharp.torch;
 namespace C3dNet.Datasets;
 
 /// <summary>A video left out because one of its frames could not be read.</summary>
-public sealed record LoadFailure(string Video, string Message);
+internal sealed record LoadFailure(string Video, string Message);
 
 /// <summary>
 /// A batch of clips as the loader assembled it: the clip floats in a pooled buffer, labels and the
 /// videos they came from. Disposing returns the buffer to the loader; the loader does it when the
 /// consumer moves on, so tensors made from a batch must be copies (<see cref="Inputs"/> copies).
 /// </summary>
-public sealed class ClipBatch : IDisposable
+internal sealed class ClipBatch : IDisposable
 {
     private readonly Action<float[]>? returnBuffer;
     private float[]? buffer;

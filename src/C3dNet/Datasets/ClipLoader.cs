@@ -9,7 +9,7 @@ namespace C3dNet.Datasets;
 /// the result does not depend on thread timing. A video with an unreadable frame is left out of its
 /// batch and of every later pass, and reported once (<see cref="Failures"/>, <see cref="ClipBatch.Failures"/>).
 /// </summary>
-public sealed class ClipLoader
+internal sealed class ClipLoader
 {
     private readonly ConcurrentBag<float[]> pool = [];
     private readonly ConcurrentDictionary<int, LoadFailure> badVideos = new();

@@ -4,7 +4,7 @@ namespace C3dNet.Datasets;
 /// Where clips start in a video of extracted frames. Pure functions: training draws a random start,
 /// evaluation takes fixed, evenly spaced starts, so val/test numbers are the same every run.
 /// </summary>
-public static class ClipSampler
+internal static class ClipSampler
 {
     /// <summary>A random start in [0, frames - clipLength] (every start that fits); 0 for short videos.</summary>
     public static int RandomStart(int frames, int clipLength, Random rng) =>

@@ -13,7 +13,7 @@ namespace C3dNet.Datasets;
 /// folder and renamed into place when complete; the manifest records progress, so a re-run with the same
 /// options skips finished videos and redoes the rest. A bad video is recorded and never stops the run.
 /// </summary>
-public static class DatasetPreprocessor
+internal static class DatasetPreprocessor
 {
     /// <summary>The manifest is rewritten at most this often while videos complete (and always at the end).</summary>
     private static readonly TimeSpan ManifestInterval = TimeSpan.FromSeconds(0.5);
@@ -194,6 +194,7 @@ public static class DatasetPreprocessor
                 {
                     FramesDecoded = x.FramesDecoded, ReportedFrames = x.ReportedFrames, Fps = Math.Round(x.Fps, 3),
                     FrameStep = x.FrameStep, FramesWritten = x.FramesWritten, Warning = x.Warning, Reason = null,
+                    Decoder = x.Decoder,
                 };
                 if (x.FramesWritten < options.MinFrames)
                 {

@@ -6,7 +6,9 @@ namespace C3dNet.Datasets;
 /// <summary>A frame image that cannot be read; the message names the file and the problem.</summary>
 public sealed class FrameReadException(string path, string problem) : Exception($"{path}: {problem}")
 {
+    /// <summary>The frame image.</summary>
     public string Path { get; } = path;
+    /// <summary>What is wrong with it (the message without the path).</summary>
     public string Problem { get; } = problem;
 }
 
@@ -15,7 +17,7 @@ public sealed class FrameReadException(string path, string problem) : Exception(
 /// or the reference's unpadded <c>00000.jpg … 000010.jpg</c>. Frames are ordered by the number in
 /// the name, never as text (the reference's text sort puts frame 10 before frame 2).
 /// </summary>
-public static partial class FrameFolder
+internal static partial class FrameFolder
 {
     public static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png", ".bmp"];
 

@@ -7,7 +7,7 @@ namespace C3dNet.Datasets;
 /// test accuracy is not inflated by near-duplicate clips (DESIGN §4.5). Groups are shuffled with the
 /// seed and handed to test, then val, while that brings the split closer to its target count.
 /// </summary>
-public static class GroupSplit
+internal static class GroupSplit
 {
     public static Dictionary<SourceVideo, string> Assign(string className, IReadOnlyList<SourceVideo> videos, SplitFractions fractions, long seed, string purpose = "split/group/")
     {

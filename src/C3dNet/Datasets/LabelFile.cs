@@ -4,7 +4,7 @@ namespace C3dNet.Datasets;
 /// Class lists as the reference writes them (<c>labels.txt</c>, <c>ucf_labels.txt</c>): one
 /// <c>"1 ClassName"</c> line per class, numbered from 1, in class-index order.
 /// </summary>
-public static class LabelFile
+internal static class LabelFile
 {
     public static IReadOnlyList<string> Read(string path)
     {

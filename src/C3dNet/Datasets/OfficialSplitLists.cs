@@ -8,7 +8,7 @@ namespace C3dNet.Datasets;
 /// Entries are keyed by <c>class/file</c> compared case-insensitively, which absorbs UCF101's
 /// <c>HandstandPushups/v_HandStandPushups_*</c> mismatch. CRLF and trailing blanks are tolerated.
 /// </summary>
-public sealed partial class OfficialSplitLists
+internal sealed partial class OfficialSplitLists
 {
     public const string Unused = "unused";
 

@@ -21,6 +21,9 @@ internal static class OutputFolder
     /// (to resume), or null for a fresh start. Refuses (InvalidOperationException) an output made with other
     /// options, or a non-empty folder that no run of ours wrote, unless <paramref name="overwrite"/>.
     /// </summary>
+    /// <param name="outDir">The output folder.</param>
+    /// <param name="options">The options of this run (compared with the manifest's).</param>
+    /// <param name="overwrite">Replace an output made otherwise.</param>
     /// <param name="shard">A shard of a shared output: it resumes from its own manifest under <c>OUT/shards/</c>, and leaves
     /// the rest of the folder (the other shards' frames and partial folders, written at the same time) alone.</param>
     public static PreprocessManifest? Prepare(string outDir, ManifestOptions options, bool overwrite, Sharding.ShardSpec? shard = null)

@@ -7,7 +7,7 @@ using C3dNet.Runtime;
 namespace C3dNet.Datasets;
 
 /// <summary>The options recorded in the manifest: those that decide the output.</summary>
-public sealed record ManifestOptions
+internal sealed record ManifestOptions
 {
     public string Videos { get; init; } = "";
     public string Split { get; init; } = "random";
@@ -38,7 +38,7 @@ public sealed record ManifestOptions
 }
 
 /// <summary>Video states in the manifest.</summary>
-public static class VideoStatus
+internal static class VideoStatus
 {
     /// <summary>Frames written; at least a clip's worth.</summary>
     public const string Done = "done";
@@ -58,7 +58,7 @@ public static class VideoStatus
 }
 
 /// <summary>One input video in the manifest.</summary>
-public sealed record ManifestVideo
+internal sealed record ManifestVideo
 {
     /// <summary>Path relative to the input folder, '/' separated.</summary>
     public string Source { get; init; } = "";
@@ -75,6 +75,8 @@ public sealed record ManifestVideo
     public double? Fps { get; init; }
     public int? FrameStep { get; init; }
     public int? FramesWritten { get; init; }
+    /// <summary>What decoded its frames: "ffmpeg (libavcodec 59.37.100)", "opencv 4.13.0", … (null before it is processed).</summary>
+    public string? Decoder { get; init; }
     public long SourceBytes { get; init; }
     public DateTime SourceModifiedUtc { get; init; }
 
@@ -88,7 +90,7 @@ public sealed record ManifestVideo
 /// every input problem. Written atomically (temporary file renamed over the old one), so a crash
 /// leaves either the old or the new manifest, never half of one.
 /// </summary>
-public sealed record PreprocessManifest
+internal sealed record PreprocessManifest
 {
     public const string FileName = "manifest.json";
     public const string CurrentFormat = "c3d-frames/1";

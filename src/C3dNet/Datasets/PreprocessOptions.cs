@@ -4,7 +4,7 @@ using C3dNet.Video;
 namespace C3dNet.Datasets;
 
 /// <summary>Options of <see cref="DatasetPreprocessor.Run"/> (the <c>c3d preprocess</c> command).</summary>
-public sealed record PreprocessOptions
+internal sealed record PreprocessOptions
 {
     /// <summary>Input: <c>&lt;VideosDir&gt;/&lt;class&gt;/&lt;video&gt;</c>.</summary>
     public required string VideosDir { get; init; }

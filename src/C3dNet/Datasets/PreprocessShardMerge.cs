@@ -7,9 +7,10 @@ namespace C3dNet.Datasets;
 /// <c>manifest.json</c> and <c>labels.txt</c> one unsharded run writes: the videos back in the plan's order, the input
 /// problems of the scan once, then those of each unlisted video in that order.
 /// </summary>
-public static class PreprocessShardMerge
+internal static class PreprocessShardMerge
 {
     /// <summary>Writes <c>OUT/manifest.json</c> and <c>OUT/labels.txt</c> (atomically; they are the merge's own, made again from the shards).</summary>
+    /// <param name="outDir">The shared output folder (OUT).</param>
     /// <param name="shards">The finished shards of a preprocess job (<see cref="ShardMerge.LoadFinished"/>).</param>
     /// <exception cref="InvalidDataException">A shard's manifest is missing, unreadable or disagrees with its record.</exception>
     public static PreprocessManifest Merge(string outDir, IReadOnlyList<ShardManifest> shards)

@@ -6,16 +6,16 @@ namespace C3dNet.Datasets;
 /// <param name="FramesWrittenThisRun">Frames written by this run (for frames/s).</param>
 /// <param name="Failed">Videos that failed so far.</param>
 /// <param name="LastVideo">The video just finished (relative path), or null for the first report.</param>
-public sealed record PreprocessProgress(int VideosDone, int VideosTotal, long FramesWrittenThisRun, int Failed, string? LastVideo);
+internal sealed record PreprocessProgress(int VideosDone, int VideosTotal, long FramesWrittenThisRun, int Failed, string? LastVideo);
 
 /// <summary>Per-split totals of the output.</summary>
-public sealed record SplitSummary(string Split, int Classes, int Videos, long Frames);
+internal sealed record SplitSummary(string Split, int Classes, int Videos, long Frames);
 
 /// <summary>A video that failed or needs attention, with the reason.</summary>
-public sealed record VideoProblem(string Path, string Problem);
+internal sealed record VideoProblem(string Path, string Problem);
 
 /// <summary>What a run produced. <see cref="Usable"/> counts videos with frames on disk.</summary>
-public sealed record PreprocessSummary
+internal sealed record PreprocessSummary
 {
     public required string OutDir { get; init; }
     public required IReadOnlyList<string> Classes { get; init; }

@@ -3,7 +3,7 @@ using C3dNet.Runtime;
 namespace C3dNet.Datasets;
 
 /// <summary>The reference's split: per class, shuffle with the seed, take the test and val counts, the rest is train.</summary>
-public static class RandomSplit
+internal static class RandomSplit
 {
     /// <summary>Assigns the videos of one class. Same seed and videos → same assignment.</summary>
     public static Dictionary<SourceVideo, string> Assign(string className, IReadOnlyList<SourceVideo> videos, SplitFractions fractions, long seed)

@@ -1,14 +1,14 @@
 namespace C3dNet.Datasets;
 
 /// <summary>The three output splits, as folder names.</summary>
-public static class SplitNames
+internal static class SplitNames
 {
     public const string Train = "train", Val = "val", Test = "test";
     public static readonly IReadOnlyList<string> All = [Train, Val, Test];
 }
 
 /// <summary>How videos are assigned to splits.</summary>
-public enum SplitMethod
+internal enum SplitMethod
 {
     /// <summary>Per class, seeded: a test fraction, then a val fraction of the rest (the reference).</summary>
     Random,
@@ -22,7 +22,7 @@ public enum SplitMethod
 /// Fractions of each class: <see cref="Test"/> of all videos, then <see cref="Val"/> of the rest. Counts are
 /// rounded up as scikit-learn's train_test_split does, but train always keeps at least one video.
 /// </summary>
-public sealed record SplitFractions(double Test = 0.2, double Val = 0.2)
+internal sealed record SplitFractions(double Test = 0.2, double Val = 0.2)
 {
     public void Validate()
     {

@@ -1,13 +1,13 @@
 namespace C3dNet.Datasets;
 
 /// <summary>A video and where it goes: a split, or no split with the status and reason why.</summary>
-public sealed record PlannedVideo(SourceVideo Source, string? Split, string? Status = null, string? Reason = null);
+internal sealed record PlannedVideo(SourceVideo Source, string? Split, string? Status = null, string? Reason = null);
 
 /// <summary>Every scanned video with its split, plus the problems found while planning (e.g. listed but missing files).</summary>
-public sealed record SplitPlan(IReadOnlyList<PlannedVideo> Videos, IReadOnlyList<InputIssue> Issues, IReadOnlyList<string>? ListFiles);
+internal sealed record SplitPlan(IReadOnlyList<PlannedVideo> Videos, IReadOnlyList<InputIssue> Issues, IReadOnlyList<string>? ListFiles);
 
 /// <summary>Assigns every video of a scan to train/val/test with the chosen <see cref="SplitMethod"/>.</summary>
-public static class SplitPlanner
+internal static class SplitPlanner
 {
     public static SplitPlan Plan(VideoDatasetScan scan, PreprocessOptions options)
     {

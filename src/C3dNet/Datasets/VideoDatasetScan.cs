@@ -1,7 +1,7 @@
 namespace C3dNet.Datasets;
 
 /// <summary>A video file found under <c>root/&lt;class&gt;/</c>.</summary>
-public sealed record SourceVideo(string Class, string FileName, string FullPath, long Bytes, DateTime ModifiedUtc)
+internal sealed record SourceVideo(string Class, string FileName, string FullPath, long Bytes, DateTime ModifiedUtc)
 {
     /// <summary>The output folder name: the file name without its extension.</summary>
     public string Name => Path.GetFileNameWithoutExtension(FileName);
@@ -10,7 +10,7 @@ public sealed record SourceVideo(string Class, string FileName, string FullPath,
 }
 
 /// <summary>Something in the input that is not processed, with the reason (stray files, empty class folders, …).</summary>
-public sealed record InputIssue(string Path, string Problem);
+internal sealed record InputIssue(string Path, string Problem);
 
 /// <summary>
 /// Reads a dataset folder in the UCF101/HMDB51 layout (<c>root/&lt;class&gt;/&lt;video&gt;</c>). Class folders
@@ -18,7 +18,7 @@ public sealed record InputIssue(string Path, string Problem);
 /// reported, never fatal: files at the root, empty class folders, nested folders, files that are
 /// not videos by extension.
 /// </summary>
-public sealed class VideoDatasetScan
+internal sealed class VideoDatasetScan
 {
     /// <summary>Containers FFmpeg reads; compared case-insensitively.</summary>
     public static readonly IReadOnlySet<string> VideoExtensions = new HashSet<string>(StringComparer.OrdinalIgnoreCase)

@@ -7,7 +7,7 @@ namespace C3dNet.Datasets;
 /// <c>g08</c>: same actor and scene), HMDB51 source films (the part of the name before <c>_&lt;class&gt;_</c>).
 /// A video with neither is a group of its own.
 /// </summary>
-public static partial class VideoGroups
+internal static partial class VideoGroups
 {
     [GeneratedRegex(@"_g(\d+)_c\d+", RegexOptions.IgnoreCase)]
     private static partial Regex UcfGroup();

@@ -5,7 +5,7 @@ using C3dNet.Evaluation;
 namespace C3dNet.Demo;
 
 /// <summary>report.md: what the demo did, its numbers and pictures, and the same chain on UCF101.</summary>
-public static class DemoMarkdown
+internal static class DemoMarkdown
 {
     /// <summary>The demo's chain on UCF101 (the official split 1, fine-tuned from the Sports-1M weights).</summary>
     public static readonly IReadOnlyList<string> Ucf101Commands =

@@ -5,7 +5,7 @@ namespace C3dNet.Demo;
 /// 0.98 with seed 42); <see cref="Quick"/> is a reduced run for CI (2 classes, ~25 s). Classes differ only by
 /// motion, so accuracy says the network learned time.
 /// </summary>
-public sealed record DemoOptions
+internal sealed record DemoOptions
 {
     public required string WorkDir { get; init; }
     public long Seed { get; init; } = 42;

@@ -6,7 +6,7 @@ namespace C3dNet.Demo;
 /// The demo trains a narrow C3D from scratch on CPU with the scratch recipe (<see cref="TrainingRecipe.Scratch"/>: inputs
 /// scaled by 1/64, AdamW with a warm-up and gradient clipping), giving only its own batch size, lr (for its narrow width) and step decay.
 /// </summary>
-public static class DemoRecipe
+internal static class DemoRecipe
 {
     public static TrainConfig TrainConfig(DemoOptions o, string frames, string runDir) => new()
     {

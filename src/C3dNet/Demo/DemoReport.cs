@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace C3dNet.Demo;
 
 /// <summary>What `c3d demo` writes to report.json: the numbers and where every output is.</summary>
-public sealed record DemoReport
+internal sealed record DemoReport
 {
     [JsonPropertyName("test_video_accuracy")] public required double TestVideoAccuracy { get; init; }
     [JsonPropertyName("test_clip_accuracy")] public required double TestClipAccuracy { get; init; }
@@ -20,11 +20,11 @@ public sealed record DemoReport
 }
 
 /// <summary>The predicted action for one held-out video.</summary>
-public sealed record DemoPrediction(
+internal sealed record DemoPrediction(
     [property: JsonPropertyName("video")] string Video,
     [property: JsonPropertyName("true_label")] string TrueLabel,
     [property: JsonPropertyName("predicted")] string Predicted,
     [property: JsonPropertyName("prob")] double Probability);
 
 /// <summary>Which stage the demo is in, for the CLI's progress display.</summary>
-public sealed record DemoProgress(string Stage, string Detail);
+internal sealed record DemoProgress(string Stage, string Detail);

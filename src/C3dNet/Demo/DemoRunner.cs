@@ -20,7 +20,7 @@ namespace C3dNet.Demo;
 /// held-out videos, write one annotated video and a report. Starts afresh in its work folder (replacing
 /// only what an earlier demo made: <see cref="DemoWorkFolder"/>), so the same seed gives the same numbers.
 /// </summary>
-public static class DemoRunner
+internal static class DemoRunner
 {
     public static DemoReport Run(DemoOptions o, IProgress<DemoProgress>? progress = null, CancellationToken cancel = default)
     {

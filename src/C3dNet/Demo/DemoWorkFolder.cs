@@ -9,7 +9,7 @@ namespace C3dNet.Demo;
 /// (<see cref="MarkerFile"/>) or when the user asked with --overwrite. Any other non-empty folder is refused: a work
 /// folder such as the home folder must never lose a "videos" or "run" folder of the user's.
 /// </summary>
-public static class DemoWorkFolder
+internal static class DemoWorkFolder
 {
     /// <summary>Written first into a folder the demo uses, so a later demo knows the folder is its own.</summary>
     public const string MarkerFile = ".c3d-demo";

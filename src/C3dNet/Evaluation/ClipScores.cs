@@ -5,16 +5,16 @@ using static TorchSharp.torch;
 namespace C3dNet.Evaluation;
 
 /// <summary>Softmax probabilities of every evaluated clip, with the clip's video and true label.</summary>
-public sealed record ClipScores(IReadOnlyList<float[]> Probabilities, IReadOnlyList<int> Videos, IReadOnlyList<int> Labels)
+internal sealed record ClipScores(IReadOnlyList<float[]> Probabilities, IReadOnlyList<int> Videos, IReadOnlyList<int> Labels)
 {
     public int Count => Probabilities.Count;
 }
 
 /// <summary>Evaluation progress: batches done of all.</summary>
-public sealed record EvalProgress(int Batch, int Batches, int Clips);
+internal sealed record EvalProgress(int Batch, int Batches, int Clips);
 
 /// <summary>Runs a model over clips in eval mode without gradients and keeps each clip's class probabilities.</summary>
-public static class ClipScorer
+internal static class ClipScorer
 {
     public static ClipScores Score(IClipNetwork model, ClipLoader loader, IReadOnlyList<ClipSpec> clips, Device device,
         IProgress<EvalProgress>? progress = null, CancellationToken cancellationToken = default)

@@ -6,7 +6,7 @@ using ScottPlot;
 namespace C3dNet.Evaluation;
 
 /// <summary>The confusion matrix as CSV (rows: true class, columns: predicted) and as a PNG heatmap (ScottPlot).</summary>
-public static class ConfusionMatrixFiles
+internal static class ConfusionMatrixFiles
 {
     public static void WriteCsv(string path, IReadOnlyList<string> classNames, int[][] confusion)
     {

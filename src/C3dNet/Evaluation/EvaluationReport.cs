@@ -1,17 +1,17 @@
 namespace C3dNet.Evaluation;
 
 /// <summary>Accuracy of one class at video level.</summary>
-public sealed record ClassAccuracy(int Index, string Name, int Videos, int Correct, double Accuracy);
+internal sealed record ClassAccuracy(int Index, string Name, int Videos, int Correct, double Accuracy);
 
 /// <summary>A video's result: softmax averaged over its clips.</summary>
-public sealed record VideoPrediction(string Video, int Label, int Predicted, double Probability, bool Correct, int Clips);
+internal sealed record VideoPrediction(string Video, int Label, int Predicted, double Probability, bool Correct, int Clips);
 
 /// <summary>
 /// What `c3d eval` reports: clip accuracy (each clip on its own) and video accuracy (softmax averaged over a
 /// video's clips, as mmaction2 reports C3D), top-1 and top-k, per-class accuracy and the video-level confusion
 /// matrix (rows: true class, columns: predicted class). JSON names are snake_case.
 /// </summary>
-public sealed record EvaluationReport
+internal sealed record EvaluationReport
 {
     public string? Checkpoint { get; init; }
     public string? Data { get; init; }

@@ -7,7 +7,7 @@ using TorchSharp;
 namespace C3dNet.Evaluation;
 
 /// <summary>What to evaluate and how.</summary>
-public sealed record EvalOptions
+internal sealed record EvalOptions
 {
     public required string Data { get; init; }
     public required string Checkpoint { get; init; }
@@ -21,7 +21,7 @@ public sealed record EvalOptions
 }
 
 /// <summary>Evaluates a checkpoint on a split of a frame dataset: loads, checks classes, scores clips, computes the report.</summary>
-public static class Evaluator
+internal static class Evaluator
 {
     public static EvaluationReport Run(EvalOptions o, IProgress<EvalProgress>? progress = null, CancellationToken cancellationToken = default)
     {

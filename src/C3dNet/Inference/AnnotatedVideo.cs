@@ -9,7 +9,7 @@ namespace C3dNet.Inference;
 /// Writes an input again with its prediction drawn on every frame (<see cref="Overlay"/>): same size,
 /// frame count and fps as the input. Each frame shows the window whose centre is nearest to it.
 /// </summary>
-public static class AnnotatedVideo
+internal static class AnnotatedVideo
 {
     /// <summary>Frame rate used for frame folders that have none.</summary>
     public const double DefaultFolderFps = 25;

@@ -5,7 +5,7 @@ namespace C3dNet.Inference;
 /// generic kernels for bf16 convolutions, which are far slower than fp32 (measured here: an AVX2-only
 /// AMD EPYC needs minutes per full-C3D clip in bf16, about a second in fp32).
 /// </summary>
-public static class Bf16Support
+internal static class Bf16Support
 {
     /// <summary>True or false on Linux (from /proc/cpuinfo); null where it cannot be told.</summary>
     public static bool? CpuHasNativeBf16() =>

@@ -1,4 +1,3 @@
-using C3dNet.Datasets;
 using C3dNet.Models;
 
 namespace C3dNet.Inference;
@@ -9,7 +8,8 @@ namespace C3dNet.Inference;
 /// </summary>
 internal sealed class ClipBatcher<T>(int batchSize, C3dConfig config, Action<float[], IReadOnlyList<T>> run)
 {
-    private readonly int clipFloats = ClipTensor.Length(config.ClipLength, config.CropSize);
+    private readonly int clipFloats = InputTensor.Length(config.ClipLength, config.CropSize);
+    private readonly ModelInput input = config.Input;
     private readonly List<T> pending = [];
     private float[]? buffer;
 
@@ -18,7 +18,7 @@ internal sealed class ClipBatcher<T>(int batchSize, C3dConfig config, Action<flo
         if (batchSize < 1) throw new ArgumentException($"--batch-size must be at least 1, got {batchSize}");
         buffer ??= new float[batchSize * clipFloats];
         var box = CropBox.Center(frames[0].Rows, frames[0].Cols, config.CropSize);
-        ClipTensor.Write(buffer.AsSpan(pending.Count * clipFloats, clipFloats), frames, box, flip: false, config);
+        InputTensor.Write(buffer.AsSpan(pending.Count * clipFloats, clipFloats), frames, box, flip: false, input);
         pending.Add(tag);
         if (pending.Count == batchSize) Flush();
     }

@@ -10,13 +10,13 @@ namespace C3dNet.Inference;
 /// on its device, in its precision. Takes batches laid out by <see cref="InputTensor"/> as its
 /// <see cref="C3dConfig.Input"/> says and returns float32 results per clip.
 /// </summary>
-public sealed class ClipModel : IDisposable
+internal sealed class ClipModel : IDisposable
 {
     public IClipNetwork Network { get; }
     public C3dConfig Config => Network.Config;
     public Device Device { get; }
     public InferencePrecision Precision { get; }
-    public int ClipFloats => Datasets.ClipTensor.Length(Config.ClipLength, Config.CropSize);
+    public int ClipFloats => InputTensor.Length(Config.ClipLength, Config.CropSize);
 
     public ClipModel(IClipNetwork network, Device device, InferencePrecision precision)
     {

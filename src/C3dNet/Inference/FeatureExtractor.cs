@@ -6,6 +6,14 @@ using C3dNet.Outputs;
 namespace C3dNet.Inference;
 
 /// <summary>What one input's features are and where they were written (an entry of index.json).</summary>
+/// <param name="Input">The input's path.</param>
+/// <param name="Clips">Clips (rows of the clips file).</param>
+/// <param name="FrameStep">Every k-th source frame was used.</param>
+/// <param name="Fps">The source's frame rate (null when unknown).</param>
+/// <param name="ClipStarts">First source frame (0-based) of each clip.</param>
+/// <param name="ClipEnds">Last source frame (0-based, inclusive) of each clip.</param>
+/// <param name="ClipsFile">File name of the per-clip features ([clips, width] float32 .npy).</param>
+/// <param name="VideoFile">File name of the video's feature ([width] float32 .npy, the L2-normalised mean).</param>
 public sealed record FeatureEntry(
     [property: JsonPropertyName("input")] string Input,
     [property: JsonPropertyName("clips")] int Clips,
@@ -17,7 +25,7 @@ public sealed record FeatureEntry(
     [property: JsonPropertyName("video_file")] string VideoFile);
 
 /// <summary>An input that gave no features, and why.</summary>
-public sealed record FeatureFailure(
+internal sealed record FeatureFailure(
     [property: JsonPropertyName("input")] string Input,
     [property: JsonPropertyName("error")] string Error);
 
@@ -26,7 +34,7 @@ public sealed record FeatureFailure(
 /// inclusive) of each clip, in the row order of clips_file ([clips, width] float32, after ReLU);
 /// video_file: [width] float32, the L2-normalised mean over the clips.
 /// </summary>
-public sealed record FeatureIndex(
+internal sealed record FeatureIndex(
     [property: JsonPropertyName("layer")] string Layer,
     [property: JsonPropertyName("width")] int Width,
     [property: JsonPropertyName("weights")] string Weights,
@@ -51,7 +59,7 @@ public sealed record FeatureIndex(
 /// per video the L2-normalised mean: C3D's fc6 (or fc7) activations after ReLU as the paper uses them, or a video
 /// ResNet's pooled 512-d vector before fc (<c>pool</c>).
 /// </summary>
-public sealed class FeatureExtractor(ClipModel model, SamplingSettings settings, int batchSize, string? layer)
+internal sealed class FeatureExtractor(ClipModel model, SamplingSettings settings, int batchSize, string? layer)
 {
     /// <summary>Every layer name some architecture takes (C3D: fc6, fc7; the video ResNets: pool).</summary>
     public static readonly string[] Layers = ["fc6", "fc7", VideoResNet.PoolLayer];

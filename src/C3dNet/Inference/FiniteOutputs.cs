@@ -4,7 +4,7 @@ namespace C3dNet.Inference;
 /// The guard that keeps NaN and Inf out of what the network's outputs become (probabilities printed, .npy features,
 /// JSON reports): non-finite outputs are an error, never a result.
 /// </summary>
-public static class FiniteOutputs
+internal static class FiniteOutputs
 {
     /// <summary>Throws <see cref="InvalidDataException"/> when <paramref name="values"/> holds a NaN or an infinity.</summary>
     public static void Check(ReadOnlySpan<float> values, string what)

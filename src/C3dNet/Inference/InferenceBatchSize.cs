@@ -10,7 +10,7 @@ namespace C3dNet.Inference;
 /// by per-call overhead and wants batches (width x0.125: 18.8 clips/s at batch 8 against 3.9 at batch 1).
 /// A GPU needs batches to be busy.
 /// </summary>
-public static class InferenceBatchSize
+internal static class InferenceBatchSize
 {
     public const int FullCpu = 1, Batched = 8;
 

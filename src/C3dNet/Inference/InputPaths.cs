@@ -5,13 +5,13 @@ using System.IO.Enumeration;
 namespace C3dNet.Inference;
 
 /// <summary>One input to predict or features, or the reason an argument gave none.</summary>
-public sealed record InputItem(string Path, InputKind Kind, string? Problem = null);
+internal sealed record InputItem(string Path, InputKind Kind, string? Problem = null);
 
 /// <summary>
 /// Expands command-line inputs: video files, frame folders, and globs (<c>*</c>, <c>?</c> in any
 /// path segment, <c>**</c> for any depth) for shells that pass them through quoted.
 /// </summary>
-public static class InputPaths
+internal static class InputPaths
 {
     /// <summary>
     /// The inputs in the order given, each file or folder once (by real path: a folder reached again through a symbolic
@@ -68,6 +68,10 @@ public static class InputPaths
         return results.Distinct().Order(StringComparer.Ordinal).ToList();
     }
 
+    /// <param name="dir">The folder being matched.</param>
+    /// <param name="segments">The pattern's segments from the first wildcard on.</param>
+    /// <param name="at">The segment <paramref name="dir"/>'s entries are matched against.</param>
+    /// <param name="results">Where matches are collected.</param>
     /// <param name="walked">(real path, segment) pairs already walked: each folder is matched against each pattern position once.</param>
     private static void Walk(string dir, string[] segments, int at, List<string> results, HashSet<(string, int)> walked)
     {

@@ -11,7 +11,7 @@ namespace C3dNet.Inference;
 /// uint16 header length, a Python-dict header padded with spaces to a multiple of 64 bytes and ending
 /// in '\n', then the data in C order. numpy.load reads these files.
 /// </summary>
-public static partial class NpyFile
+internal static partial class NpyFile
 {
     private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 

@@ -1,7 +1,7 @@
 namespace C3dNet.Inference;
 
 /// <summary>File names for per-input outputs in one folder.</summary>
-public static class OutputNames
+internal static class OutputNames
 {
     /// <summary>A name per input, unique within one run (a, a_2, a_3 … when two inputs share a file name).</summary>
     public static IReadOnlyList<string> Unique(IEnumerable<string> inputs)

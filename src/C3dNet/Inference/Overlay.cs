@@ -7,7 +7,7 @@ namespace C3dNet.Inference;
 /// corner, and a thin timeline bar along the bottom edge (one colour per class over the whole video,
 /// a white marker at the current frame). Nothing is drawn outside <see cref="LabelBand"/> and <see cref="BarBand"/>.
 /// </summary>
-public static class Overlay
+internal static class Overlay
 {
     /// <summary>Rows 0..LabelBand(height) may hold the label box.</summary>
     public static int LabelBand(int height) => Math.Clamp(height / 12, 12, 40);

@@ -1,7 +1,7 @@
 namespace C3dNet.Inference;
 
 /// <summary>One input's prediction: per-window probabilities (in <see cref="InputRun.Windows"/>) and their mean.</summary>
-public sealed record Prediction(InputRun Run, float[] VideoProbabilities)
+internal sealed record Prediction(InputRun Run, float[] VideoProbabilities)
 {
     /// <summary>
     /// Start of a window in seconds: when its first frame is shown, by the decoder's timestamps (right for variable
@@ -13,7 +13,7 @@ public sealed record Prediction(InputRun Run, float[] VideoProbabilities)
 }
 
 /// <summary>Sliding-window action recognition over videos and frame folders; the video-level result averages the windows' probabilities.</summary>
-public sealed class Predictor(ClipModel model, SamplingSettings settings, int batchSize)
+internal sealed class Predictor(ClipModel model, SamplingSettings settings, int batchSize)
 {
     public SamplingSettings Settings => settings;
 
@@ -34,7 +34,7 @@ public sealed class Predictor(ClipModel model, SamplingSettings settings, int ba
 }
 
 /// <summary>The k most probable classes, best first (ties: lower class index first).</summary>
-public static class TopK
+internal static class TopK
 {
     public static IReadOnlyList<(int Index, float Prob)> Of(float[] probabilities, int k)
     {

@@ -6,10 +6,10 @@ using OpenCvSharp;
 namespace C3dNet.Inference;
 
 /// <summary>What an input is: a video file, a folder of frames that were already sampled, or frames a program supplied.</summary>
-public enum InputKind { Video, FrameFolder, Frames }
+internal enum InputKind { Video, FrameFolder, Frames }
 
 /// <summary>Frames of one input, sampled and resized for the model, read lazily in order.</summary>
-public interface ISampledSource : IDisposable
+internal interface ISampledSource : IDisposable
 {
     string Input { get; }
     /// <summary>Frames per second of the source, or null when unknown (frame folders without --fps).</summary>
@@ -30,7 +30,7 @@ public interface ISampledSource : IDisposable
 /// (<see cref="SamplingSettings.FramesPerSecond"/>) it keeps the frames torchvision's resampling picks from the
 /// video's frame rate and frame count instead (a frame picked twice, when upsampling, is given twice).
 /// </summary>
-public sealed class VideoSource : ISampledSource
+internal sealed class VideoSource : ISampledSource
 {
     private readonly IFrameSource reader;
     private readonly SamplingSettings settings;
@@ -114,7 +114,7 @@ public sealed class VideoSource : ISampledSource
 }
 
 /// <summary>A folder of frame images, used as they are (already sampled), resized when not at the model's frame size.</summary>
-public sealed class FolderSource : ISampledSource
+internal sealed class FolderSource : ISampledSource
 {
     private readonly IReadOnlyList<string> files;
     private readonly SamplingSettings settings;

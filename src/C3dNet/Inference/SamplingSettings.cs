@@ -8,7 +8,7 @@ namespace C3dNet.Inference;
 /// keeps, <see cref="FrameRateResampling"/>), resized to <see cref="ResizeWidth"/> x <see cref="ResizeHeight"/>, centre crop
 /// <see cref="CropSize"/>, windows of <see cref="ClipLength"/> sampled frames every <see cref="Stride"/>.
 /// </summary>
-public sealed record SamplingSettings
+internal sealed record SamplingSettings
 {
     public int ClipLength { get; init; } = C3dConfig.ReferenceClipLength;
     public int CropSize { get; init; } = C3dConfig.ReferenceCropSize;

@@ -1,7 +1,7 @@
 namespace C3dNet.Inference;
 
 /// <summary>How a window was placed.</summary>
-public enum WindowKind
+internal enum WindowKind
 {
     /// <summary>One of the windows every <c>stride</c> sampled frames from the start.</summary>
     Regular,
@@ -12,7 +12,7 @@ public enum WindowKind
 }
 
 /// <summary>A clip window: <see cref="Positions"/> are indexes into the sampled frames, one per clip frame.</summary>
-public sealed record ClipWindow(int Index, int[] Positions, WindowKind Kind)
+internal sealed record ClipWindow(int Index, int[] Positions, WindowKind Kind)
 {
     public int FirstPosition => Positions.Min();
     public int LastPosition => Positions.Max();
@@ -25,7 +25,7 @@ public sealed record ClipWindow(int Index, int[] Positions, WindowKind Kind)
 /// so no frame at the end is left out. An input with fewer sampled frames than one clip gives a
 /// single window whose frames loop (0, 1, …, n-1, 0, 1, …), as mmaction2 samples short videos.
 /// </summary>
-public static class SlidingWindows
+internal static class SlidingWindows
 {
     public static IReadOnlyList<ClipWindow> Plan(int sampledFrames, int clipLength, int stride)
     {

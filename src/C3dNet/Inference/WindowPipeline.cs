@@ -12,6 +12,12 @@ internal sealed class WindowPipeline : IDisposable
     private readonly double? fps;
     private readonly WindowStream stream;
 
+    /// <param name="model">The network (its clip length, sizes and normalisation).</param>
+    /// <param name="settings">How frames become clips.</param>
+    /// <param name="batchSize">Clips per call of <paramref name="compute"/>.</param>
+    /// <param name="compute">The per-clip function (probabilities or features).</param>
+    /// <param name="windowsDone">Windows done so far, after each batch.</param>
+    /// <param name="cancel">Checked before each batch.</param>
     /// <param name="fps">The source's frame rate: the last frame of a window lasts 1/fps when the decoder gave no duration.</param>
     public WindowPipeline(ClipModel model, SamplingSettings settings, double? fps, int batchSize, WindowedInference.ClipFunction compute,
         IProgress<int>? windowsDone, CancellationToken cancel)

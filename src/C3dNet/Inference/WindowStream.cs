@@ -1,7 +1,7 @@
 namespace C3dNet.Inference;
 
 /// <summary>A window whose frames are all in; the frames are valid only during the callback.</summary>
-public sealed record ReadyWindow(ClipWindow Window, IReadOnlyList<SampledFrame> Frames)
+internal sealed record ReadyWindow(ClipWindow Window, IReadOnlyList<SampledFrame> Frames)
 {
     public int StartFrame => Frames.Min(f => f.SourceIndex);
     public int EndFrame => Frames.Max(f => f.SourceIndex);
@@ -21,7 +21,7 @@ public sealed record ReadyWindow(ClipWindow Window, IReadOnlyList<SampledFrame> 
 /// frames a future window can still use. Gives the same windows as <see cref="SlidingWindows.Plan"/>;
 /// with <c>emitTail: false</c> (live input) only the regular windows, since a stream has no end to align to.
 /// </summary>
-public sealed class WindowStream(int clipLength, int stride, bool emitTail = true) : IDisposable
+internal sealed class WindowStream(int clipLength, int stride, bool emitTail = true) : IDisposable
 {
     private readonly List<SampledFrame> buffer = [];
     private int count, nextStart, emitted;

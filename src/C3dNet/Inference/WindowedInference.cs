@@ -7,11 +7,11 @@ namespace C3dNet.Inference;
 /// The network's output for one window; frames are source frame numbers (0-based, inclusive); seconds are the
 /// decoder's times of the window's start and end (<see cref="ReadyWindow.StartSeconds"/>), null when it gave none.
 /// </summary>
-public sealed record WindowOutput(ClipWindow Window, int StartFrame, int EndFrame, float[] Values,
+internal sealed record WindowOutput(ClipWindow Window, int StartFrame, int EndFrame, float[] Values,
     double? StartSeconds = null, double? EndSeconds = null);
 
 /// <summary>Everything one input gave: how it was sampled, its windows and outputs, and what the user should know.</summary>
-public sealed record InputRun(
+internal sealed record InputRun(
     string Input, InputKind Kind, double? Fps, int FrameStep, int SourceFrames, int SampledFrames, int Width, int Height,
     IReadOnlyList<WindowOutput> Windows, IReadOnlyList<string> Warnings, TimeSpan Elapsed)
 {
@@ -20,7 +20,7 @@ public sealed record InputRun(
 }
 
 /// <summary>Runs a per-clip function (probabilities or features) over the windows of one input, in batches.</summary>
-public static class WindowedInference
+internal static class WindowedInference
 {
     /// <summary>Computes outputs for the first n clips of a batch buffer.</summary>
     public delegate float[][] ClipFunction(float[] batch, int clips);

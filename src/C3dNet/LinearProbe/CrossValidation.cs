@@ -3,17 +3,17 @@ using static TorchSharp.torch;
 namespace C3dNet.LinearProbe;
 
 /// <summary>Mean held-out accuracy of every C of a grid over the same folds, and the C chosen.</summary>
-public sealed record CrossValidationResult(int Folds, long? Seed, IReadOnlyList<double> Grid, IReadOnlyList<double> MeanAccuracy, double BestC);
+internal sealed record CrossValidationResult(int Folds, long? Seed, IReadOnlyList<double> Grid, IReadOnlyList<double> MeanAccuracy, double BestC);
 
 /// <summary>Progress of a cross-validation: fits done of all, and the one running.</summary>
-public sealed record CrossValidationProgress(int Done, int Total, int Fold, double C);
+internal sealed record CrossValidationProgress(int Done, int Total, int Fold, double C);
 
 /// <summary>
 /// Chooses the regularisation strength C by k-fold cross-validation on the training videos, as scikit-learn's
 /// <c>GridSearchCV(estimator, {'C': grid}, cv=folds, scoring='accuracy')</c>: per C the mean over folds of the
 /// held-out accuracy; the best mean wins, a tie goes to the C listed first.
 /// </summary>
-public static class CrossValidation
+internal static class CrossValidation
 {
     /// <summary>
     /// Stratified folds, seeded: each class's videos are shuffled and dealt to the folds in turn, continuing where
@@ -36,7 +36,14 @@ public static class CrossValidation
         return assignment;
     }
 
+    /// <param name="kind">The linear model.</param>
+    /// <param name="x">Features, [rows, width] float64.</param>
+    /// <param name="labels">The class of every row.</param>
     /// <param name="foldOf">The fold (0 to k-1) of every row of <paramref name="x"/>.</param>
+    /// <param name="grid">The values of C tried.</param>
+    /// <param name="seed">For any random choice of the solver.</param>
+    /// <param name="progress">Reported after each fold of each C.</param>
+    /// <param name="cancel">Stops between fits.</param>
     public static CrossValidationResult ChooseC(LinearModelKind kind, Tensor x, IReadOnlyList<int> labels, IReadOnlyList<int> foldOf,
         IReadOnlyList<double> grid, long? seed = null, IProgress<CrossValidationProgress>? progress = null, CancellationToken cancel = default)
     {

@@ -3,14 +3,14 @@ using C3dNet.Inference;
 namespace C3dNet.LinearProbe;
 
 /// <summary>One video's feature vector as <c>c3d features</c> wrote it (its <c>NAME_LAYER_video.npy</c>).</summary>
-public sealed record VideoFeature(string Input, string Key, string File, float[] Values);
+internal sealed record VideoFeature(string Input, string Key, string File, float[] Values);
 
 /// <summary>
 /// The per-video features of one or more <c>c3d features</c> folders (each with its index.json), all of one layer and
 /// width. Anything else is refused with the file that differs: a folder without index.json, a folder of another layer
 /// or width than the first, a vector file missing or of another shape, one video in two entries.
 /// </summary>
-public sealed record FeatureCollection(string Layer, int Width, IReadOnlyList<string> Folders, IReadOnlyList<VideoFeature> Videos)
+internal sealed record FeatureCollection(string Layer, int Width, IReadOnlyList<string> Folders, IReadOnlyList<VideoFeature> Videos)
 {
     public static FeatureCollection Load(IReadOnlyList<string> folders)
     {

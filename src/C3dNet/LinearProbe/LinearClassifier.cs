@@ -3,9 +3,9 @@ using static TorchSharp.torch;
 namespace C3dNet.LinearProbe;
 
 /// <summary>The two linear models <c>c3d linear</c> trains.</summary>
-public enum LinearModelKind { Logistic, Svm }
+internal enum LinearModelKind { Logistic, Svm }
 
-public static class LinearModelKinds
+internal static class LinearModelKinds
 {
     public static readonly string[] Choices = ["logistic", "svm"];
     public static string Name(this LinearModelKind kind) => kind == LinearModelKind.Logistic ? "logistic" : "svm";
@@ -23,13 +23,19 @@ public static class LinearModelKinds
 /// the training data, ascending); a cross-validation fold may lack a class, which it then never predicts, as in
 /// scikit-learn. Weights are float64, row-major [rows, width].
 /// </summary>
-public sealed record LinearClassifier(LinearModelKind Kind, double C, int Width, IReadOnlyList<int> Classes, double[] Weight, double[] Bias,
+internal sealed record LinearClassifier(LinearModelKind Kind, double C, int Width, IReadOnlyList<int> Classes, double[] Weight, double[] Bias,
     SolverStats Stats)
 {
     /// <summary>
     /// Fits on features <paramref name="x"/> ([videos, width]; float32, as <c>c3d linear</c> gives them, or float64: the
     /// products with the features run in their dtype, the rest in float64) with class labels <paramref name="labels"/>.
     /// </summary>
+    /// <param name="kind">The linear model.</param>
+    /// <param name="x">Features, [videos, width], float32 or float64.</param>
+    /// <param name="labels">The class of every row.</param>
+    /// <param name="c">Inverse regularisation strength (scikit-learn's C).</param>
+    /// <param name="tolerance">The solver's stopping tolerance.</param>
+    /// <param name="cancel">Stops between solver iterations.</param>
     /// <param name="warmStart">A classifier of the same kind and classes to start from (its optimum is close when its C is).</param>
     public static LinearClassifier Fit(LinearModelKind kind, Tensor x, IReadOnlyList<int> labels, double c, LinearClassifier? warmStart = null,
         double tolerance = NewtonSolver.DefaultTolerance, CancellationToken cancel = default)

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace C3dNet.LinearProbe;
 
 /// <summary>Feature vectors of some videos with their class labels; <see cref="Features"/> is [videos, width] float32 (normalised in float64), L2-normalised per row.</summary>
-public sealed class LabelledFeatures(IReadOnlyList<string> videos, Tensor features, IReadOnlyList<int> labels) : IDisposable
+internal sealed class LabelledFeatures(IReadOnlyList<string> videos, Tensor features, IReadOnlyList<int> labels) : IDisposable
 {
     public IReadOnlyList<string> Videos { get; } = videos;
     public Tensor Features { get; } = features;
@@ -19,7 +19,7 @@ public sealed class LabelledFeatures(IReadOnlyList<string> videos, Tensor featur
 /// left out, the caller reports them) and the number of feature vectors no split names (ignored).
 /// A class without a training video is refused: its classifier could not be fitted.
 /// </summary>
-public sealed class LinearDataset : IDisposable
+internal sealed class LinearDataset : IDisposable
 {
     /// <summary>What is done to each video's vector before fitting: it is the mean over clips, scaled to unit L2 norm (as c3d
     /// features writes it; scaled again here so that vectors from elsewhere are too). No standardisation.</summary>

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace C3dNet.LinearProbe;
 
 /// <summary>What a saved classifier records besides its weights (snake_case keys in the file).</summary>
-public sealed record LinearModelInfo
+internal sealed record LinearModelInfo
 {
     public string Format { get; init; } = LinearModelFile.Format;
     /// <summary>"logistic" or "svm".</summary>
@@ -29,7 +29,7 @@ public sealed record LinearModelInfo
 /// [classes] float64 tensors, and the <see cref="LinearModelInfo"/> keys (format "c3d-linear/1", model, c, layer,
 /// width, normalisation, class_names, train_videos, cross_validation, usage). Written atomically.
 /// </summary>
-public static class LinearModelFile
+internal static class LinearModelFile
 {
     public const string Format = "c3d-linear/1";
     private const string WeightKey = "weight", BiasKey = "bias";

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace C3dNet.LinearProbe;
 
 /// <summary>What <c>c3d linear</c> trains on and how.</summary>
-public sealed record LinearOptions
+internal sealed record LinearOptions
 {
     public static readonly IReadOnlyList<double> DefaultGrid = [0.01, 0.1, 1, 10, 100];
 
@@ -41,10 +41,10 @@ public sealed record LinearOptions
 }
 
 /// <summary>A finished <c>c3d linear</c> run: the classifier fitted on all training videos, what to save with it, and its test report.</summary>
-public sealed record LinearRun(LinearClassifier Classifier, LinearModelInfo Info, EvaluationReport Test, LinearDatasetSummary Data);
+internal sealed record LinearRun(LinearClassifier Classifier, LinearModelInfo Info, EvaluationReport Test, LinearDatasetSummary Data);
 
 /// <summary>Counts of the join of features and split, and the split's videos that had no features (left out).</summary>
-public sealed record LinearDatasetSummary(int TrainVideos, int TestVideos, IReadOnlyList<MemberVideo> Missing, int Unlisted,
+internal sealed record LinearDatasetSummary(int TrainVideos, int TestVideos, IReadOnlyList<MemberVideo> Missing, int Unlisted,
     IReadOnlyList<string> FewerThanFolds);
 
 /// <summary>
@@ -52,7 +52,7 @@ public sealed record LinearDatasetSummary(int TrainVideos, int TestVideos, IRead
 /// a linear classifier whose C is chosen by stratified k-fold cross-validation on the training videos (or given),
 /// refitted on all of them, and the test split scored like <c>c3d eval</c> scores a checkpoint.
 /// </summary>
-public static class LinearTrainer
+internal static class LinearTrainer
 {
     public static LinearRun Run(LinearOptions o, IProgress<string>? stage = null, CancellationToken cancel = default)
     {

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace C3dNet.LinearProbe;
 
 /// <summary>How a minimisation ended.</summary>
-public sealed record SolverStats(int Iterations, int CgIterations, bool Converged, double Value, double RelativeGradient);
+internal sealed record SolverStats(int Iterations, int CgIterations, bool Converged, double Value, double RelativeGradient);
 
 /// <summary>
 /// Truncated Newton (Newton-CG) with a backtracking Armijo line search, full batch, parameters in float64.

@@ -3,14 +3,14 @@ using C3dNet.Datasets;
 namespace C3dNet.LinearProbe;
 
 /// <summary>A video of the dataset: its key (<see cref="VideoKey"/>), how the source names it, its split and class.</summary>
-public sealed record MemberVideo(string Key, string Name, string Split, int Label);
+internal sealed record MemberVideo(string Key, string Name, string Split, int Label);
 
 /// <summary>
 /// Which videos are train and test, and their classes: from a <c>c3d preprocess</c> output (manifest.json for the
 /// videos and their splits, labels.txt for the class order) or from the official UCF101/HMDB51 split lists
 /// (classInd.txt, the HMDB51 list names, or a --labels file for the class order).
 /// </summary>
-public sealed record SplitMembership(string Source, string ClassSource, IReadOnlyList<string> ClassNames, IReadOnlyList<MemberVideo> Videos)
+internal sealed record SplitMembership(string Source, string ClassSource, IReadOnlyList<string> ClassNames, IReadOnlyList<MemberVideo> Videos)
 {
     /// <summary>
     /// The videos of a preprocess output's splits (train, val, test) except those it could not use (failed or skipped:

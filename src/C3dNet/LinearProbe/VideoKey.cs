@@ -9,7 +9,7 @@ namespace C3dNet.LinearProbe;
 /// (features of the original video), <c>ucf101/train/ApplyEyeMakeup/v_ApplyEyeMakeup_g08_c01</c> (of its frame folder)
 /// and the list entry <c>ApplyEyeMakeup/v_ApplyEyeMakeup_g08_c01.avi</c> are one video.
 /// </summary>
-public static class VideoKey
+internal static class VideoKey
 {
     public static readonly StringComparer Comparer = StringComparer.OrdinalIgnoreCase;
 

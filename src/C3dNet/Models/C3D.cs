@@ -10,7 +10,7 @@ namespace C3dNet.Models;
 /// PyTorch state_dict keys (conv1 … conv5b, fc6 … fc8), so checkpoints map one to one.
 /// Input (N, 3, T, H, W), channels in the order of <see cref="C3dConfig.ChannelOrder"/>.
 /// </summary>
-public sealed class C3D : Module<Tensor, Tensor>, IClipNetwork
+internal sealed class C3D : Module<Tensor, Tensor>, IClipNetwork
 {
     private readonly Conv3d conv1, conv2, conv3a, conv3b, conv4a, conv4b, conv5a, conv5b;
     private readonly MaxPool3d pool1, pool2, pool3, pool4, pool5;

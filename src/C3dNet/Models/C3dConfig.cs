@@ -7,7 +7,7 @@ namespace C3dNet.Models;
 /// one of torchvision's video ResNets) and its input (<see cref="Input"/>). Saved inside every checkpoint (key
 /// <c>model_config</c>) so that eval, predict and features need nothing else. Files without an architecture are C3D.
 /// </summary>
-public sealed record C3dConfig
+internal sealed record C3dConfig
 {
     /// <summary>The architecture name of C3D; the video ResNets use torchvision's (<see cref="VideoResNetArchitecture.All"/>).</summary>
     public const string C3dArchitecture = "c3d";

@@ -1,7 +1,7 @@
 namespace C3dNet.Models;
 
 /// <summary>A square crop, the same for every frame of a clip.</summary>
-public readonly record struct CropBox(int Top, int Left, int Size)
+internal readonly record struct CropBox(int Top, int Left, int Size)
 {
     /// <summary>The centre crop; for 128x171 frames and 112 it is rows 8..120, columns 30..142, as the reference's inference.</summary>
     public static CropBox Center(int height, int width, int size) =>

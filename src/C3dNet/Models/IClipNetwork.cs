@@ -1,3 +1,4 @@
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace C3dNet.Models;
@@ -7,7 +8,7 @@ namespace C3dNet.Models;
 /// <see cref="VideoResNet"/>): logits, named features, its config (with its <see cref="C3dConfig.Input"/>) and the
 /// module itself. <see cref="ClipNetworks.Create"/> builds the one a config names.
 /// </summary>
-public interface IClipNetwork : IDisposable
+internal interface IClipNetwork : IDisposable
 {
     C3dConfig Config { get; }
     /// <summary>The network as a TorchSharp module (train/eval, to(device), state_dict, parameters).</summary>
@@ -18,10 +19,17 @@ public interface IClipNetwork : IDisposable
     Tensor Logits(Tensor x);
     /// <summary>Features of <paramref name="layer"/> (one of <see cref="FeatureLayers"/>), (N, width).</summary>
     Tensor Features(Tensor x, string layer);
+    /// <summary>
+    /// The two parameter groups training uses: the backbone (learning at lr) and the classifier head (at the head's
+    /// multiple): C3D conv1–fc7 and fc8, the ResNets everything before fc and fc; each in state_dict order.
+    /// </summary>
+    (IReadOnlyList<Parameter> Base, IReadOnlyList<Parameter> Head) ParameterGroups();
+    /// <summary>Learned parameters (buffers not counted).</summary>
+    long ParameterCount();
 }
 
 /// <summary>The one factory of clip networks: the architecture a config names, with fresh weights.</summary>
-public static class ClipNetworks
+internal static class ClipNetworks
 {
     public static IClipNetwork Create(C3dConfig config)
     {

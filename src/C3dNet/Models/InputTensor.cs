@@ -7,7 +7,7 @@ namespace C3dNet.Models;
 /// layout (3, T, S, S) float32 as a <see cref="ModelInput"/> says: crop, optional horizontal flip, channel order,
 /// value scale, mean, std. Pure C#, so loader threads can fill batch buffers without touching torch.
 /// </summary>
-public static class InputTensor
+internal static class InputTensor
 {
     /// <summary>Floats one clip occupies.</summary>
     public static int Length(int frames, int size) => 3 * frames * size * size;
@@ -20,7 +20,7 @@ public static class InputTensor
         // Output channel c takes source (BGR) channel src[c]; mean and std are given in output order.
         int[] src = input.ChannelOrder == "RGB" ? [2, 1, 0] : [0, 1, 2];
         // One table per output channel of what each 8-bit value becomes: (value / scale - mean) * (1 / std). C3D's
-        // scale is 1 (exact) and multiplying by the reciprocal is what ClipTensor always computed, so C3D clips stay
+        // scale is 1 (exact) and multiplying by the reciprocal is what C3D's clip writer always computed, so C3D clips stay
         // bit-identical; torchvision divides by 255 first as here.
         Span<float> table = stackalloc float[3 * 256];
         for (int c = 0; c < 3; c++)

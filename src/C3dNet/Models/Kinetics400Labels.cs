@@ -6,7 +6,7 @@ namespace C3dNet.Models;
 /// torchvision's Kinetics-400 categories in its order (data/labels/kinetics400_labels.txt, embedded in the library),
 /// the class names of its r3d_18 / mc3_18 / r2plus1d_18 weights.
 /// </summary>
-public static class Kinetics400Labels
+internal static class Kinetics400Labels
 {
     public const int ClassCount = 400;
     private const string Resource = "C3dNet.kinetics400_labels.txt";

@@ -4,7 +4,7 @@ namespace C3dNet.Models;
 /// torchvision's <c>mc3_18</c> (mixed convolutions): 3x3x3 convolutions in layer1, spatial-only 1x3x3 in layers 2-4,
 /// whose shortcuts then keep the time axis. Its Kinetics-400 weights see <see cref="ModelInput.Kinetics400"/>.
 /// </summary>
-public static class Mc3_18
+internal static class Mc3_18
 {
     public static readonly VideoResNetArchitecture Architecture = new("mc3_18", VideoStem.Basic,
         [VideoConv.Simple3d, VideoConv.NoTemporal, VideoConv.NoTemporal, VideoConv.NoTemporal]);

@@ -6,7 +6,7 @@ namespace C3dNet.Models;
 /// <see cref="ClipLength"/> frames, and per pixel <c>(value / ValueScale − Mean[c]) / Std[c]</c> with channels in
 /// <see cref="ChannelOrder"/>. <see cref="InputTensor"/> turns 8-bit frames into that layout.
 /// </summary>
-public sealed record ModelInput
+internal sealed record ModelInput
 {
     /// <summary>"BGR" (as OpenCV decodes; C3D's reference) or "RGB" (torchvision).</summary>
     public required string ChannelOrder { get; init; }

@@ -5,7 +5,7 @@ namespace C3dNet.Models;
 /// with BN and ReLU between (midplanes chosen to keep the parameter count), after the (2+1)D stem.
 /// Its Kinetics-400 weights see <see cref="ModelInput.Kinetics400"/>.
 /// </summary>
-public static class R2Plus1d18
+internal static class R2Plus1d18
 {
     public static readonly VideoResNetArchitecture Architecture = new("r2plus1d_18", VideoStem.R2Plus1d,
         [VideoConv.TwoPlusOneD, VideoConv.TwoPlusOneD, VideoConv.TwoPlusOneD, VideoConv.TwoPlusOneD]);

@@ -4,7 +4,7 @@ namespace C3dNet.Models;
 /// torchvision's <c>r3d_18</c> (Tran et al. 2018, "A Closer Look at Spatiotemporal Convolutions"): full 3x3x3
 /// convolutions in every layer after a 3x7x7 stem. Its Kinetics-400 weights see <see cref="ModelInput.Kinetics400"/>.
 /// </summary>
-public static class R3d18
+internal static class R3d18
 {
     public static readonly VideoResNetArchitecture Architecture = new("r3d_18", VideoStem.Basic,
         [VideoConv.Simple3d, VideoConv.Simple3d, VideoConv.Simple3d, VideoConv.Simple3d]);

@@ -5,7 +5,7 @@ namespace C3dNet.Models;
 /// extracted, <see cref="Video.FrameStepRule"/>), or the video resampled to a frame rate as torchvision's
 /// <c>VideoClips</c> does (<see cref="FrameRateResampling"/>). Exactly one of the two is set.
 /// </summary>
-public sealed record TemporalSampling
+internal sealed record TemporalSampling
 {
     /// <summary>Every k-th decoded frame.</summary>
     public int? FrameStep { get; init; }

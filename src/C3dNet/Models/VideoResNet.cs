@@ -10,7 +10,7 @@ namespace C3dNet.Models;
 /// the convolution of each of its four layers. The three torchvision offers are <see cref="R3d18"/>,
 /// <see cref="Mc3_18"/> and <see cref="R2Plus1d18"/>.
 /// </summary>
-public sealed record VideoResNetArchitecture(string Name, VideoStem Stem, IReadOnlyList<VideoConv> LayerConvs)
+internal sealed record VideoResNetArchitecture(string Name, VideoStem Stem, IReadOnlyList<VideoConv> LayerConvs)
 {
     /// <summary>The three torchvision offers, in its order.</summary>
     public static IReadOnlyList<VideoResNetArchitecture> All => [R3d18.Architecture, Mc3_18.Architecture, R2Plus1d18.Architecture];
@@ -28,7 +28,7 @@ public sealed record VideoResNetArchitecture(string Name, VideoStem Stem, IReadO
 /// Input (N, 3, T, H, W) as <see cref="ModelInput"/> describes; torchvision's Kinetics-400 weights want
 /// <see cref="ModelInput.Kinetics400"/>.
 /// </summary>
-public sealed class VideoResNet : Module<Tensor, Tensor>, IClipNetwork
+internal sealed class VideoResNet : Module<Tensor, Tensor>, IClipNetwork
 {
     /// <summary>The one feature layer: the pooled vector before fc.</summary>
     public const string PoolLayer = "pool";
@@ -135,6 +135,14 @@ public sealed class VideoResNet : Module<Tensor, Tensor>, IClipNetwork
         x = stem.call(x);
         x = layer4.call(layer3.call(layer2.call(layer1.call(x))));
         return avgpool.call(x).flatten(1);
+    }
+
+    /// <summary>Everything before fc (stem, layer1–4, in torchvision's parameter order) and fc.</summary>
+    public (IReadOnlyList<Parameter> Base, IReadOnlyList<Parameter> Head) ParameterGroups()
+    {
+        var named = named_parameters().ToList();
+        bool IsHead(string name) => name.StartsWith("fc.", StringComparison.Ordinal);
+        return (named.Where(p => !IsHead(p.name)).Select(p => p.parameter).ToList(), named.Where(p => IsHead(p.name)).Select(p => p.parameter).ToList());
     }
 
     public long ParameterCount() => parameters().Sum(p => p.numel());

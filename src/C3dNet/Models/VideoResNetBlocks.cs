@@ -8,10 +8,10 @@ namespace C3dNet.Models;
 /// The convolution a video ResNet block uses (torchvision's <c>Conv3DSimple</c>, <c>Conv3DNoTemporal</c>,
 /// <c>Conv2Plus1D</c>): full 3x3x3, spatial-only 1x3x3, or a 1x3x3 into <c>midplanes</c> channels, BN, ReLU, 3x1x1.
 /// </summary>
-public enum VideoConv { Simple3d, NoTemporal, TwoPlusOneD }
+internal enum VideoConv { Simple3d, NoTemporal, TwoPlusOneD }
 
 /// <summary>torchvision's stems: <c>BasicStem</c> (3x7x7 conv) and <c>R2Plus1dStem</c> (1x7x7 into 45, then 3x1x1).</summary>
-public enum VideoStem { Basic, R2Plus1d }
+internal enum VideoStem { Basic, R2Plus1d }
 
 /// <summary>The building blocks of torchvision's <c>models/video/resnet.py</c>, with its child names (Sequential numbers them 0, 1, …).</summary>
 internal static class VideoResNetBlocks

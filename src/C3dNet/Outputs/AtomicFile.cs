@@ -11,7 +11,7 @@ namespace C3dNet.Outputs;
 /// Temporary names are <c>.NAME.partial-PID.EXT</c> (the extension kept last for writers that go by it), so a
 /// later run can tell its own kind apart and remove those whose process is gone (<see cref="RemoveStale"/>).
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     private const string Marker = ".partial-";
 

@@ -6,7 +6,7 @@ namespace C3dNet.Outputs;
 /// Which file or folder a path names, by device and inode (what the kernel compares), so that symbolic links at any
 /// level, hard links and bind mounts are seen through; text comparison of paths sees none of them.
 /// </summary>
-public static partial class FileIdentity
+internal static partial class FileIdentity
 {
     public readonly record struct Id(ulong Device, ulong Inode);
 

@@ -9,7 +9,7 @@ namespace C3dNet.Outputs;
 /// and an output folder never contains an input folder nor lies inside one. Refusals are <see cref="OutputException"/>s
 /// that name the path and say what to do. Results then reach their names through <see cref="AtomicFile"/>.
 /// </summary>
-public static class OutputPolicy
+internal static class OutputPolicy
 {
     /// <summary>The one option name, on every verb that writes to a path the user names.</summary>
     public const string OverwriteOption = "--overwrite";

@@ -9,7 +9,7 @@ namespace C3dNet.Outputs;
 /// reports nothing (a full disk only prints "Failed to write frame" per frame), hence the check, and a stop as soon as
 /// the output's file system has no space left. Disposing without <see cref="Complete"/> removes the temporary file.
 /// </summary>
-public sealed class VideoFile : IDisposable
+internal sealed class VideoFile : IDisposable
 {
     private readonly string path;
     private readonly string temp;

@@ -5,7 +5,7 @@ namespace C3dNet.Runtime;
 /// through slow fallback kernels (measured here on an AVX2-only EPYC: orders of magnitude slower
 /// than fp32), so bf16 is only worth it where the CPU has native bf16 instructions.
 /// </summary>
-public static class CpuFeatures
+internal static class CpuFeatures
 {
     private static readonly Lazy<string[]> Flags = new(() =>
     {

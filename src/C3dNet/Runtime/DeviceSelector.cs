@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace C3dNet.Runtime;
 
 /// <summary>Turns the user's --device choice (auto|cpu|cuda) into a torch device.</summary>
-public static class DeviceSelector
+internal static class DeviceSelector
 {
     public static readonly string[] Choices = ["auto", "cpu", "cuda"];
 

@@ -7,7 +7,7 @@ namespace C3dNet.Runtime;
 /// Start-up checks that the native libraries load, turning the runtime's TypeInitializationException /
 /// DllNotFoundException into one message that names the library, what is missing and the fix.
 /// </summary>
-public static class NativeLibraries
+internal static class NativeLibraries
 {
     /// <summary>Null when libtorch works, else a message saying why not and how to fix it.</summary>
     public static string? CheckTorch()

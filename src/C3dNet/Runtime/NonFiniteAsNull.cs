@@ -7,7 +7,7 @@ namespace C3dNet.Runtime;
 /// Writes NaN and infinities as JSON null (a number that does not exist), so a report is never lost to
 /// System.Text.Json's refusal of them; finite values are written as usual.
 /// </summary>
-public sealed class NonFiniteAsNull : JsonConverter<double>
+internal sealed class NonFiniteAsNull : JsonConverter<double>
 {
     public override bool HandleNull => true;
 
@@ -22,7 +22,7 @@ public sealed class NonFiniteAsNull : JsonConverter<double>
 }
 
 /// <summary>The float counterpart of <see cref="NonFiniteAsNull"/>.</summary>
-public sealed class NonFiniteFloatAsNull : JsonConverter<float>
+internal sealed class NonFiniteFloatAsNull : JsonConverter<float>
 {
     public override bool HandleNull => true;
 

@@ -5,7 +5,7 @@ namespace C3dNet.Runtime;
 /// It means the results are incomplete, so it stops the run: it is never counted as "this input failed".
 /// The message names the path and the problem.
 /// </summary>
-public sealed class OutputException(string path, string problem, Exception? inner = null)
+internal sealed class OutputException(string path, string problem, Exception? inner = null)
     : IOException($"{path}: {problem}", inner)
 {
     public string Path { get; } = path;

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace C3dNet.Runtime;
 
 /// <summary>A path with every symbolic link, "." and ".." resolved (libc realpath): two paths name the same file or folder exactly when their real paths are equal.</summary>
-public static partial class RealPath
+internal static partial class RealPath
 {
     /// <summary>The real path of an existing file or folder; the full path as given when it cannot be resolved (gone, or not Unix).</summary>
     public static string Of(string path)

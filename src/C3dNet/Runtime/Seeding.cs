@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace C3dNet.Runtime;
 
 /// <summary>One seed for every random choice: torch's generator and a derived System.Random.</summary>
-public static class Seeding
+internal static class Seeding
 {
     public static void SeedTorch(long seed) => random.manual_seed(seed);
 

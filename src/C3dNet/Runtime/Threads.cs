@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace C3dNet.Runtime;
 
 /// <summary>Intra-op thread count for libtorch, set once at start-up.</summary>
-public static class Threads
+internal static class Threads
 {
     public static int Configure(int? requested = null)
     {

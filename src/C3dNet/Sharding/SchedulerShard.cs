@@ -16,12 +16,13 @@ namespace C3dNet.Sharding;
 /// The array (or the Job) must be exactly the N shards: a count given that differs from the array's is refused, because
 /// mapping a resubmitted part of an array (<c>--array=3-4</c>) onto 1..N would silently redo the wrong shards.
 /// </summary>
-public sealed record SchedulerShard(ShardSpec Shard, string Origin)
+internal sealed record SchedulerShard(ShardSpec Shard, string Origin)
 {
     public const string SlurmTaskId = "SLURM_ARRAY_TASK_ID", SlurmTaskCount = "SLURM_ARRAY_TASK_COUNT",
         SlurmTaskMin = "SLURM_ARRAY_TASK_MIN", SlurmTaskMax = "SLURM_ARRAY_TASK_MAX", SlurmTaskStep = "SLURM_ARRAY_TASK_STEP",
         SlurmJobId = "SLURM_JOB_ID", KubernetesIndex = "JOB_COMPLETION_INDEX";
 
+    /// <param name="environment">The process's environment variables.</param>
     /// <param name="count">N from <c>auto/N</c>, or null for plain <c>auto</c>.</param>
     /// <exception cref="ArgumentException">No scheduler variables, both schedulers', or values that do not give one shard.</exception>
     public static SchedulerShard Resolve(int? count, IReadOnlyDictionary<string, string> environment)

@@ -11,7 +11,7 @@ namespace C3dNet.Sharding;
 /// A stable hash would keep assignments when inputs are added, but balances only on average, not to within one.
 /// </para>
 /// </summary>
-public static class ShardAssignment
+internal static class ShardAssignment
 {
     /// <summary>How many of <paramref name="total"/> inputs shard <paramref name="shard"/> owns.</summary>
     public static int CountFor(int total, ShardSpec shard)

@@ -8,7 +8,7 @@ namespace C3dNet.Sharding;
 /// <c>OUT/shards/</c> with its tag in the name (<c>manifest.shard-0003-of-0007.json</c>), so two shards never write the
 /// same file, and a merge finds them all. Numbers are zero-padded to at least four digits so the names sort.
 /// </summary>
-public static partial class ShardFiles
+internal static partial class ShardFiles
 {
     public const string FolderName = "shards";
 

@@ -13,7 +13,7 @@ namespace C3dNet.Sharding;
 /// <see cref="Complete"/> false when it starts and again with true as its very last write, after all its outputs; each
 /// write is atomic, so a merge that sees <c>complete: true</c> sees a shard whose outputs are all on disk.
 /// </summary>
-public sealed record ShardManifest
+internal sealed record ShardManifest
 {
     public const string CurrentFormat = "c3d-shard/1";
 
@@ -48,6 +48,10 @@ public sealed record ShardManifest
     public ShardSpec Spec => new(Shard, ShardCount);
 
     /// <summary>The manifest a shard writes when it starts: owns its share of <paramref name="allInputs"/>, not complete.</summary>
+    /// <param name="job">The verb (preprocess, features, predict).</param>
+    /// <param name="shard">This shard.</param>
+    /// <param name="settings">The run's settings, compared when a shard is rerun.</param>
+    /// <param name="nowUtc">The start time (null: now).</param>
     /// <param name="allInputs">The full ordered input list, identical in every shard (e.g. relative paths sorted ordinally).</param>
     public static ShardManifest Begin(string job, ShardSpec shard, IReadOnlyList<string> allInputs, string? settings = null, DateTime? nowUtc = null) => new()
     {

@@ -1,7 +1,7 @@
 namespace C3dNet.Sharding;
 
 /// <summary>A merge that cannot go ahead: shards missing, unfinished or not of one job. The message names them.</summary>
-public sealed class ShardMergeException(string message, IReadOnlyList<ShardSpec> missing, IReadOnlyList<ShardSpec> unfinished)
+internal sealed class ShardMergeException(string message, IReadOnlyList<ShardSpec> missing, IReadOnlyList<ShardSpec> unfinished)
     : InvalidOperationException(message)
 {
     public IReadOnlyList<ShardSpec> Missing { get; } = missing;
@@ -14,9 +14,10 @@ public sealed class ShardMergeException(string message, IReadOnlyList<ShardSpec>
 /// per-shard item lists out in the order one unsharded run produces (the inverse of <see cref="ShardAssignment"/>).
 /// It knows nothing of what the items are: each verb merges its own manifest, index or predictions with it.
 /// </summary>
-public static class ShardMerge
+internal static class ShardMerge
 {
     /// <summary>The N shard manifests of <paramref name="job"/> in <c>OUT/shards</c>, in shard order, all finished.</summary>
+    /// <param name="outputRoot">The shared output folder (OUT).</param>
     /// <param name="job">The verb whose shards to merge, or null for whichever job the shards are of (they must all be of one).</param>
     /// <exception cref="ShardMergeException">None found, shards of more than one count, missing or unfinished shards, or shards that disagree.</exception>
     /// <exception cref="InvalidDataException">A shard manifest that cannot be read.</exception>
@@ -77,6 +78,7 @@ public static class ShardMerge
     /// and in the order of <see cref="ShardManifest.Owned"/>.
     /// </summary>
     /// <param name="shards">Shards 1..N of one job, each once, in any order.</param>
+    /// <param name="itemsOf">A shard's items.</param>
     public static List<T> Combine<T>(IReadOnlyList<ShardManifest> shards, Func<ShardManifest, IReadOnlyList<T>> itemsOf)
     {
         if (shards.Count == 0) return [];

@@ -7,7 +7,7 @@ namespace C3dNet.Sharding;
 /// this process does. <c>1/1</c> is the whole job. Parsed from <c>--shard I/N</c>, or from a batch scheduler's environment
 /// with <c>--shard auto</c> / <c>--shard auto/N</c> (<see cref="SchedulerShard"/>).
 /// </summary>
-public readonly record struct ShardSpec
+internal readonly record struct ShardSpec
 {
     public const string Auto = "auto";
 

@@ -9,7 +9,7 @@ namespace C3dNet.Training;
 /// run (even mid-epoch) gets exactly the lr an uninterrupted run would. TorchSharp's schedulers have no
 /// state_dict and no warm-up chaining, hence this small class.
 /// </summary>
-public sealed class LearningRateSchedule
+internal sealed class LearningRateSchedule
 {
     public IReadOnlyList<double> BaseLrs { get; }
     public int StepSize { get; }

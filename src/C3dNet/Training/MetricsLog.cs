@@ -5,7 +5,7 @@ using C3dNet.Runtime;
 namespace C3dNet.Training;
 
 /// <summary>metrics.jsonl: one JSON object per phase and epoch, e.g. {"epoch":1,"phase":"train","loss":…,"accuracy":…}.</summary>
-public static class MetricsLog
+internal static class MetricsLog
 {
     // A phase without batches has no loss (NaN): written as null, so the append never fails on it.
     private static readonly JsonSerializerOptions Json = new()

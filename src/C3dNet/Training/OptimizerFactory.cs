@@ -5,19 +5,20 @@ using static TorchSharp.torch.optim;
 namespace C3dNet.Training;
 
 /// <summary>
-/// The optimizer a <see cref="TrainConfig"/> asks for, always over the reference's two parameter groups
-/// (conv1–fc7, fc8), so that optimizer state keeps the reference's opt_dict layout.
+/// The optimizer a <see cref="TrainConfig"/> asks for, always over a network's two parameter groups
+/// (<see cref="IClipNetwork.ParameterGroups"/>: C3D conv1–fc7 and fc8, as the reference, so that optimizer state keeps the
+/// reference's opt_dict layout; the ResNets everything before fc and fc).
 /// </summary>
-public static class OptimizerFactory
+internal static class OptimizerFactory
 {
-    public static OptimizerHelper Create(C3D model, TrainConfig config) => config.Optimizer switch
+    public static OptimizerHelper Create(IClipNetwork model, TrainConfig config) => config.Optimizer switch
     {
         "sgd" => ReferenceOptimizer.CreateSgd(model, config.Lr, config.Momentum, config.WeightDecay, config.HeadLrMultiplier),
         "adamw" => CreateAdamW(model, config.Lr, config.WeightDecay, config.HeadLrMultiplier),
         _ => throw new ArgumentException($"unknown optimizer '{config.Optimizer}': use sgd or adamw"),
     };
 
-    public static AdamW CreateAdamW(C3D model, double lr, double weightDecay, double headLrMultiplier)
+    public static AdamW CreateAdamW(IClipNetwork model, double lr, double weightDecay, double headLrMultiplier)
     {
         var (baseParams, head) = model.ParameterGroups();
         var groups = new[]

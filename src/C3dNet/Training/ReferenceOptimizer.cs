@@ -4,13 +4,13 @@ using static TorchSharp.torch.optim;
 
 namespace C3dNet.Training;
 
-/// <summary>The reference's optimizer: SGD over two groups, conv1–fc7 at lr and fc8 at 10×lr.</summary>
-public static class ReferenceOptimizer
+/// <summary>The reference's optimizer: SGD over two groups, conv1–fc7 at lr and fc8 at 10×lr (a ResNet: all but fc, and fc).</summary>
+internal static class ReferenceOptimizer
 {
     /// <summary>The reference's SGD settings; <see cref="TrainConfig"/>'s defaults are these.</summary>
     public const double Lr = 1e-3, Momentum = 0.9, WeightDecay = 5e-4, HeadLrMultiplier = 10;
 
-    public static SGD CreateSgd(C3D model, double lr = Lr, double momentum = Momentum, double weightDecay = WeightDecay,
+    public static SGD CreateSgd(IClipNetwork model, double lr = Lr, double momentum = Momentum, double weightDecay = WeightDecay,
         double headLrMultiplier = HeadLrMultiplier)
     {
         var (baseParams, head) = model.ParameterGroups();

@@ -9,7 +9,7 @@ namespace C3dNet.Training;
 /// models/ with last.pth.tar, best.pth.tar and the reference's snapshots C3D-&lt;dataset&gt;_epoch-&lt;e&gt;.pth.tar
 /// (e 0-based as the reference names them; the checkpoint's 'epoch' key is e + 1, the epochs completed).
 /// </summary>
-public sealed partial class RunFolder
+internal sealed partial class RunFolder
 {
     public const string LastName = "last.pth.tar", BestName = "best.pth.tar";
 

@@ -12,7 +12,7 @@ namespace C3dNet.Training;
 /// <see cref="Recipe"/> replaces those not <see cref="Given"/> when the run starts (<see cref="TrainingRecipe.Resolve"/>).
 /// Saved as config.json and in every checkpoint.
 /// </summary>
-public sealed record TrainConfig
+internal sealed record TrainConfig
 {
     /// <summary>Frame dataset folder (output of c3d preprocess).</summary>
     public required string Data { get; init; }
@@ -23,8 +23,16 @@ public sealed record TrainConfig
     [JsonIgnore] public bool Overwrite { get; init; }
     /// <summary>Checkpoint file or run folder to continue from.</summary>
     public string? Resume { get; init; }
-    /// <summary>Sports-1M weights (conv1–fc7) to start from.</summary>
+    /// <summary>
+    /// Weights to fine-tune from, everything below the classifier (a new one is made for the data's classes): Sports-1M
+    /// c3d-pretrained.pth (conv1–fc7), a checkpoint of ours, or a torchvision video ResNet state_dict (all but fc).
+    /// </summary>
     public string? Pretrained { get; init; }
+    /// <summary>
+    /// The network to train: "c3d" (the default) or torchvision's "r3d_18", "mc3_18", "r2plus1d_18"
+    /// (<see cref="C3dConfig.Architectures"/>). --pretrained and --resume files decide it themselves.
+    /// </summary>
+    public string Architecture { get; init; } = C3dConfig.C3dArchitecture;
     /// <summary>Name in snapshot file names (C3D-&lt;name&gt;_epoch-N); null: the data folder's name.</summary>
     public string? DatasetName { get; init; }
 
@@ -94,7 +102,7 @@ public sealed record TrainConfig
     /// <summary>Options that shape the trajectory of training. On resume they come from the checkpoint, so the run continues as it began.</summary>
     public static readonly string[] TrajectoryOptions =
     [
-        nameof(Recipe), nameof(FromRecipe), nameof(BatchSize), nameof(Optimizer), nameof(Lr), nameof(Momentum), nameof(WeightDecay), nameof(HeadLrMultiplier),
+        nameof(Architecture), nameof(Recipe), nameof(FromRecipe), nameof(BatchSize), nameof(Optimizer), nameof(Lr), nameof(Momentum), nameof(WeightDecay), nameof(HeadLrMultiplier),
         nameof(LrStep), nameof(LrGamma), nameof(WarmupEpochs), nameof(ClipGradNorm), nameof(ClipLength), nameof(CropSize),
         nameof(ResizeWidth), nameof(ResizeHeight), nameof(WidthMultiplier), nameof(InputScale), nameof(FlipProbability), nameof(ValClips), nameof(Seed),
         nameof(DatasetName),
@@ -120,8 +128,12 @@ public sealed record TrainConfig
         Check(LrGamma > 0, $"--lr-gamma must be positive, got {LrGamma}");
         Check(WarmupEpochs >= 0, $"--warmup-epochs must be at least 0, got {WarmupEpochs}");
         Check(ClipGradNorm is null or > 0, $"--clip-grad-norm must be positive, got {ClipGradNorm}");
-        Check(ClipLength >= C3dConfig.MinClipLength, $"--clip-len must be at least {C3dConfig.MinClipLength} (C3D pools time four times), got {ClipLength}");
-        Check(CropSize >= C3dConfig.MinCropSize, $"--crop-size must be at least {C3dConfig.MinCropSize}, got {CropSize}");
+        Check(C3dConfig.Architectures.Contains(Architecture), $"--arch must be one of {string.Join(", ", C3dConfig.Architectures)}, got '{Architecture}'");
+        bool c3d = Architecture == C3dConfig.C3dArchitecture;
+        Check(!c3d || ClipLength >= C3dConfig.MinClipLength, $"--clip-len must be at least {C3dConfig.MinClipLength} (C3D pools time four times), got {ClipLength}");
+        Check(ClipLength >= 1, $"--clip-len must be at least 1, got {ClipLength}");
+        int minCrop = c3d ? C3dConfig.MinCropSize : C3dConfig.MinResNetCropSize;
+        Check(CropSize >= minCrop, $"--crop-size must be at least {minCrop} for {Architecture}, got {CropSize}");
         Check(ResolvedResizeWidth >= CropSize && ResolvedResizeHeight >= CropSize,
             $"--crop-size {CropSize} does not fit frames of {ResolvedResizeWidth}x{ResolvedResizeHeight} (--resize)");
         Check(WidthMultiplier > 0 && WidthMultiplier <= 4, $"--width-mult must be in (0, 4], got {WidthMultiplier}");

@@ -10,13 +10,14 @@ using static TorchSharp.torch;
 namespace C3dNet.Training;
 
 /// <summary>
-/// Trains C3D as the reference's train.py does (each epoch: train, then validate; test every N epochs;
+/// Trains a clip network (C3D, or a video ResNet: <see cref="TrainConfig.Architecture"/>) as the reference's train.py does (each epoch: train, then validate; test every N epochs;
 /// snapshots), but with the scheduler stepping after the optimizer, deterministic evaluation clips, exact
 /// resume, a NaN guard and a clean stop on cancellation: the current batch finishes, last.pth.tar records
 /// the position inside the epoch, and the run can be resumed from there as if never interrupted.
-/// No console I/O: everything is reported through <see cref="IProgress{T}"/>.
+/// BatchNorm (the ResNets) uses batch statistics and updates its running ones in training, and the running ones in
+/// validation and test, as PyTorch's train()/eval() do. No console I/O: everything is reported through <see cref="IProgress{T}"/>.
 /// </summary>
-public sealed class Trainer
+internal sealed class Trainer
 {
     private readonly TrainingSetup s;
     private readonly IProgress<TrainProgress>? progress;
@@ -121,7 +122,7 @@ public sealed class Trainer
         double lr = s.Schedule.LearningRates(epoch, Math.Min(first, Math.Max(0, batches - 1)), batches)[0];
         var clock = Stopwatch.StartNew();
         progress?.Report(new PhaseStarted(epoch + 1, TrainPhase.Train, Math.Max(0, batches - first)));
-        s.Model.train();
+        s.Model.Module.train();
         bool cancelled = false;
         try
         {
@@ -154,14 +155,14 @@ public sealed class Trainer
         var x = batch.Inputs(s.Device);
         var y = batch.Targets(s.Device);
         s.Optimizer.zero_grad();
-        var logits = s.Model.forward(x);
+        var logits = s.Model.Logits(x);
         var loss = nn.functional.cross_entropy(logits, y);
         double value = loss.item<float>();
         if (!double.IsFinite(value)) throw Diverged("loss", value, epoch, batch.Index);
         loss.backward();
         if (s.Config.ClipGradNorm is { } maxNorm)
         {
-            double norm = nn.utils.clip_grad_norm_(s.Model.parameters(), maxNorm);
+            double norm = nn.utils.clip_grad_norm_(s.Model.Module.parameters(), maxNorm);
             if (!double.IsFinite(norm)) throw Diverged("gradient norm", norm, epoch, batch.Index);
         }
         s.Optimizer.step();
@@ -185,7 +186,7 @@ public sealed class Trainer
         int batches = Math.Min(all, s.Config.MaxBatches ?? all);
         var clock = Stopwatch.StartNew();
         progress?.Report(new PhaseStarted(epoch + 1, phase, batches));
-        s.Model.eval();
+        s.Model.Module.eval();
         double lossSum = 0;
         long correct = 0;
         int seen = 0;
@@ -200,7 +201,7 @@ public sealed class Trainer
                     using (var scope = NewDisposeScope())
                     {
                         var y = batch.Targets(s.Device);
-                        var logits = s.Model.forward(batch.Inputs(s.Device));
+                        var logits = s.Model.Logits(batch.Inputs(s.Device));
                         lossSum += nn.functional.cross_entropy(logits, y).item<float>() * batch.Count;
                         correct += logits.argmax(1).eq(y).sum().item<long>();
                     }
@@ -211,7 +212,7 @@ public sealed class Trainer
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested) { }
         }
-        s.Model.train();
+        s.Model.Module.train();
         string name = phase.ToString().ToLowerInvariant();
         return new PhaseMetrics(epoch + 1, name, seen > 0 ? lossSum / seen : double.NaN, seen > 0 ? (double)correct / seen : 0, lr, seen, clock.Elapsed.TotalSeconds);
     }

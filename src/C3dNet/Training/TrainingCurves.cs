@@ -5,7 +5,7 @@ using ScottPlot;
 namespace C3dNet.Training;
 
 /// <summary>curves.png: loss and accuracy per phase over epochs, side by side, drawn with ScottPlot.</summary>
-public static class TrainingCurves
+internal static class TrainingCurves
 {
     public static void Save(string path, IReadOnlyList<PhaseMetrics> history, int width = 1200, int height = 450)
     {

@@ -7,7 +7,7 @@ namespace C3dNet.Training;
 /// lr 3e-5 chosen at full width by measurement, README "Training recipes": 3e-4, the demo's lr for its narrow C3D, made the
 /// loss jump). Each value here is the only place it is defined.
 /// </summary>
-public sealed record TrainingRecipe
+internal sealed record TrainingRecipe
 {
     public const string Auto = "auto", ReferenceName = "reference", ScratchName = "scratch";
     public static readonly string[] Choices = [Auto, ReferenceName, ScratchName];

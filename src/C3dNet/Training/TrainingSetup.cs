@@ -21,7 +21,8 @@ internal sealed class TrainingSetup : IDisposable
     public required ClipDataset Train { get; init; }
     public ClipDataset? Val { get; init; }
     public ClipDataset? Test { get; init; }
-    public required C3D Model { get; init; }
+    /// <summary>The network trained: C3D or a video ResNet (<see cref="TrainConfig.Architecture"/>).</summary>
+    public required IClipNetwork Model { get; init; }
     public required OptimizerHelper Optimizer { get; init; }
     public required LearningRateSchedule Schedule { get; init; }
     public required RunFolder Run { get; init; }
@@ -39,11 +40,10 @@ internal sealed class TrainingSetup : IDisposable
 
     public static TrainingSetup Create(TrainConfig requested)
     {
-        requested.Validated();
         var data = FrameDataset.Open(requested.Data);
         var notices = new List<string>();
 
-        C3dCheckpoint? resume = null;
+        C3dCheckpoint? resume = null, pre = null;
         string? resumeFile = null, resumeRunDir = null;
         try
         {
@@ -52,18 +52,25 @@ internal sealed class TrainingSetup : IDisposable
                 (resumeFile, resumeRunDir) = RunFolder.ResolveResume(requested.Resume);
                 resume = CheckpointLoader.Load(resumeFile, CheckpointUse.Resume);
             }
+            else if (requested.Pretrained is not null) pre = CheckpointLoader.Load(requested.Pretrained, CheckpointUse.Backbone);
+            string architecture = ArchitectureOf(requested, resume, pre);
+            // Checked once the architecture is known (a --pretrained or --resume file decides it): clip and crop limits are its own.
+            requested = (requested with { Architecture = architecture }).Validated();
             // A saved run continues with its own recipe and values; a new run (or a reference checkpoint) gets its recipe now.
-            var config = (resume?.TrainConfig is { } saved ? RecipeOfSavedRun(requested.ContinuingFrom(saved)) : TrainingRecipe.Resolve(requested)).Validated();
+            var config = ForArchitecture(
+                resume?.TrainConfig is { } saved ? RecipeOfSavedRun(requested.ContinuingFrom(saved)) : TrainingRecipe.Resolve(requested),
+                architecture, requested).Validated();
             string recipeLine = RecipeNotice(config, requested, continuing: resume?.TrainConfig is not null);
             if (ScratchWithPretrained(config, requested) is { } mismatch) notices.Add(mismatch);
             if (resume?.TrainConfig is not null && DifferingOptions(requested, config) is { Count: > 0 } differ)
                 notices.Add($"{resumeFile}: the run continues with its own training options; this command's differ and are not used: {string.Join(", ", differ)}");
-            var modelConfig = ModelConfigFor(config, data, resume);
+            var modelConfig = ModelConfigFor(config, data, resume, pre);
             // The recorded options follow what the weights dictate (a reference checkpoint fixes width, clip and crop).
             config = config with
             {
                 WidthMultiplier = modelConfig.WidthMultiplier, ClipLength = modelConfig.ClipLength, CropSize = modelConfig.CropSize,
                 ResizeWidth = modelConfig.ResizeWidth, ResizeHeight = modelConfig.ResizeHeight, InputScale = modelConfig.InputScale,
+                Architecture = modelConfig.Architecture,
             };
             if (resume is not null) CheckpointLoader.ClassNamesForData(resume, resumeFile!, data.ClassNames, data.Root);
             if (resume is not null && resume.ModelConfigInferred && Math.Abs(requested.WidthMultiplier - modelConfig.WidthMultiplier) > 1e-9)
@@ -74,19 +81,17 @@ internal sealed class TrainingSetup : IDisposable
                 notices.Add($"{data.SplitDirectory("train")}: class '{missing}' has no training video; the network cannot learn it");
             var val = OptionalSplit(data, "val", modelConfig, notices);
             var test = config.TestEvery > 0 ? OptionalSplit(data, "test", modelConfig, notices) : null;
+            notices.AddRange(ClipDataset.SamplingNotices([.. train.Videos, .. val?.Videos ?? [], .. test?.Videos ?? []], modelConfig, data.Root));
             if (val is null) notices.Add($"{data.Root}: no val split: validation is skipped and best.pth.tar is not written");
             if (config.TestEvery > 0 && test is null) notices.Add($"{data.Root}: no test split: the test phase is skipped");
 
             var device = DeviceSelector.Resolve(config.Device);
             Seeding.SeedTorch(config.Seed);
-            var model = new C3D(modelConfig);
+            var model = ClipNetworks.Create(modelConfig);
+            // A new classifier for the data's classes: everything else comes from the pretrained file.
             if (resume is not null) resume.LoadInto(model, resumeFile!);
-            else if (config.Pretrained is not null)
-            {
-                using var pre = CheckpointLoader.Load(config.Pretrained, CheckpointUse.Backbone);
-                pre.LoadInto(model, config.Pretrained);
-            }
-            model.to(device);
+            else if (pre is not null) pre.LoadInto(model, config.Pretrained!, backboneOnly: true);
+            model.Module.to(device);
             var optimizer = OptimizerFactory.Create(model, config);
             if (resume?.OptimizerState is { } opt) OptimizerStateIo.Restore(optimizer, opt, resumeFile!);
             else if (resume is not null) notices.Add($"{resumeFile}: no optimizer state (opt_dict): the optimizer starts afresh");
@@ -123,7 +128,37 @@ internal sealed class TrainingSetup : IDisposable
         finally
         {
             resume?.Dispose();
+            pre?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The architecture a run trains: a resumed checkpoint's or a pretrained file's own (an --arch that names another is
+    /// refused), else <see cref="TrainConfig.Architecture"/> (C3D by default).
+    /// </summary>
+    private static string ArchitectureOf(TrainConfig requested, C3dCheckpoint? resume, C3dCheckpoint? pre)
+    {
+        var file = resume ?? pre;
+        if (file is null) return requested.Architecture;
+        string theirs = file.ModelConfig.Architecture, path = (resume is not null ? requested.Resume : requested.Pretrained)!;
+        bool given = requested.Given?.Contains(nameof(TrainConfig.Architecture)) ?? requested.Architecture != C3dConfig.C3dArchitecture;
+        if (given && requested.Architecture != theirs)
+            throw new ArgumentException($"{path}: holds {theirs} weights, not {requested.Architecture} (--arch)");
+        return theirs;
+    }
+
+    /// <summary>
+    /// The config with <paramref name="architecture"/>. The ResNets normalise by their input's std, so C3D's --input-scale
+    /// (a recipe's or the user's) does not apply: one given is refused, a recipe's is left out.
+    /// </summary>
+    private static TrainConfig ForArchitecture(TrainConfig config, string architecture, TrainConfig requested)
+    {
+        config = config with { Architecture = architecture };
+        if (architecture == C3dConfig.C3dArchitecture) return config;
+        if (requested.Given?.Contains(nameof(TrainConfig.InputScale)) == true && requested.InputScale != 1)
+            throw new ArgumentException($"--input-scale applies to C3D only: {architecture} divides by its input's std");
+        string key = TrainConfig.Key(nameof(TrainConfig.InputScale));
+        return config with { InputScale = 1, FromRecipe = config.FromRecipe?.Where(k => k != key).ToList() };
     }
 
     /// <summary>A run saved before recipes existed: it resumes with its own values, the recipe that stands for (reference), none set by it.</summary>
@@ -169,9 +204,20 @@ internal sealed class TrainingSetup : IDisposable
             .Select(k => $"{k} {a[k]?.ToJsonString() ?? "null"} (run: {b[k]?.ToJsonString() ?? "null"})").ToList();
     }
 
-    private static C3dConfig ModelConfigFor(TrainConfig config, FrameDataset data, C3dCheckpoint? resume)
+    private static C3dConfig ModelConfigFor(TrainConfig config, FrameDataset data, C3dCheckpoint? resume, C3dCheckpoint? pre)
     {
         if (resume is { ModelConfigInferred: false }) return resume.ModelConfig;
+        if (config.Architecture != C3dConfig.C3dArchitecture)
+        {
+            // A ResNet sees its input as its weights were trained (a torchvision file: Kinetics-400's; ours: what it records),
+            // at this run's clip length, crop and frame size.
+            var weightsInput = pre?.ModelConfig.Input ?? ModelInput.Kinetics400;
+            return (C3dConfig.ForVideoResNet(config.Architecture, data.ClassNames.Count, weightsInput with
+            {
+                ClipLength = config.ClipLength, CropSize = config.CropSize,
+                ResizeWidth = config.ResolvedResizeWidth, ResizeHeight = config.ResolvedResizeHeight,
+            }) with { WidthMultiplier = config.WidthMultiplier }).Validated();
+        }
         var fromOptions = new C3dConfig
         {
             NumClasses = data.ClassNames.Count, ClipLength = config.ClipLength, CropSize = config.CropSize,

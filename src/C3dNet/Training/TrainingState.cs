@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace C3dNet.Training;
 
 /// <summary>How far into an epoch a run got before it was interrupted, and the phase sums so far.</summary>
-public sealed record EpochPosition(int BatchesDone, double LossSum, long Correct, int Clips)
+internal sealed record EpochPosition(int BatchesDone, double LossSum, long Correct, int Clips)
 {
     public Dictionary<string, object?> ToPickle() => new()
     {
@@ -24,13 +24,13 @@ public sealed record EpochPosition(int BatchesDone, double LossSum, long Correct
 /// best validation accuracy, the seed and, for an interrupted epoch, the position in it.
 /// The loader needs no saved state: its random choices derive from (seed, epoch, position).
 /// </summary>
-public static class TrainingState
+internal static class TrainingState
 {
     public const string SchedulerKey = "scheduler", RngStateKey = "rng_state", BestValAccKey = "best_val_acc",
         SeedKey = "seed", EpochProgressKey = "epoch_progress";
 
     /// <summary>Writes a checkpoint of the live training state (atomically).</summary>
-    public static void Save(string path, C3D model, OptimizerHelper optimizer, LearningRateSchedule schedule, TrainConfig config,
+    public static void Save(string path, IClipNetwork model, OptimizerHelper optimizer, LearningRateSchedule schedule, TrainConfig config,
         IReadOnlyList<string> classNames, int completedEpochs, double? bestValAccuracy, EpochPosition? position)
     {
         using var ckpt = C3dCheckpoint.FromModel(model, completedEpochs, classNames);

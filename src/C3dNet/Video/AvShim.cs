@@ -33,6 +33,8 @@ internal static unsafe class AvShim
     public static bool Available => State.Value.Ok;
     public static string? Problem => State.Value.Problem;
     public static Versions? LoadedVersions => State.Value.Versions;
+    /// <summary>"ffmpeg (libavcodec 59.37.100)": the decoder's name with the version of the libavcodec loaded.</summary>
+    public static string DecoderName => $"ffmpeg (libavcodec {(LoadedVersions is { } v ? Versions.Text(v.Loaded[0]) : "?")})";
 
     private static delegate* unmanaged<int*, int*, void> versions;
     private static delegate* unmanaged<int, void> setLogLevel;

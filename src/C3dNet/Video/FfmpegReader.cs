@@ -9,12 +9,13 @@ namespace C3dNet.Video;
 /// applies it (the picture is turned upright; width and height swap for 90 and 270 degrees).
 /// Times are the decoder's: pts x time base from the start of the stream.
 /// </summary>
-public sealed class FfmpegReader : IFrameSource
+internal sealed class FfmpegReader : IFrameSource
 {
     private nint handle;
     private readonly int rotation;
 
     public string Source { get; }
+    public string Decoder => AvShim.DecoderName;
     public double Fps { get; }
     public int ReportedFrameCount { get; }
     public int Width { get; }

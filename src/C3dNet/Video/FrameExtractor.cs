@@ -4,7 +4,7 @@ using OpenCvSharp;
 namespace C3dNet.Video;
 
 /// <summary>How frames are taken from a video and written: the reference's step rule, frame size and JPEG quality.</summary>
-public sealed record FrameExtractionSettings
+internal sealed record FrameExtractionSettings
 {
     public int InitialStep { get; init; } = FrameStepRule.DefaultStep;
     public int ClipLength { get; init; } = Models.C3dConfig.ReferenceClipLength;
@@ -22,8 +22,11 @@ public sealed record FrameExtractionSettings
     public bool MotionJpegShortcut { get; init; } = true;
 }
 
-/// <summary>What one extraction did. <see cref="FramesDecoded"/> is counted, not taken from the container.</summary>
-public sealed record FrameExtraction(int FramesDecoded, int ReportedFrames, double Fps, int FrameStep, int FramesWritten, string? Warning);
+/// <summary>
+/// What one extraction did. <see cref="FramesDecoded"/> is counted, not taken from the container; <see cref="Decoder"/>
+/// is what decoded the frames written (<see cref="IFrameSource.Decoder"/>).
+/// </summary>
+internal sealed record FrameExtraction(int FramesDecoded, int ReportedFrames, double Fps, int FrameStep, int FramesWritten, string? Warning, string Decoder);
 
 /// <summary>
 /// Writes every k-th decoded frame of a video as 00001.jpg, 00002.jpg, … (five digits, so names sort in
@@ -33,7 +36,7 @@ public sealed record FrameExtraction(int FramesDecoded, int ReportedFrames, doub
 /// Frames that are not kept are only grabbed, never colour-converted; Motion-JPEG frames that are not kept
 /// are not even decoded (<see cref="FrameExtractionSettings.MotionJpegShortcut"/>).
 /// </summary>
-public static class FrameExtractor
+internal static class FrameExtractor
 {
     /// <summary>Names stay five digits up to here, so they keep sorting in time order.</summary>
     public const int MaxFrames = 99_999;
@@ -98,7 +101,7 @@ public static class FrameExtractor
             warning = $"the container reports {reported} frames but only {decoded} decode (truncated or damaged?); kept the {decoded}";
         if (decoded > (long)MaxFrames * step)
             warning = $"only the first {MaxFrames} extracted frames are kept (five-digit names)";
-        return new FrameExtraction(decoded, reported, fps, step, written, warning);
+        return new FrameExtraction(decoded, reported, fps, step, written, warning, reader.Decoder);
     }
 
     private static int WriteFrames(IFrameSource reader, string folder, int step, FrameExtractionSettings s, CancellationToken cancel)

@@ -5,7 +5,7 @@ namespace C3dNet.Video;
 /// while frames // k &lt;= 16, so that short videos still give a 16-frame clip when possible.
 /// Training extraction and inference sampling both use it, so the model sees one frame rate.
 /// </summary>
-public static class FrameStepRule
+internal static class FrameStepRule
 {
     public const int DefaultStep = 4;
 

@@ -7,16 +7,18 @@ namespace C3dNet.Video;
 /// and the decoder's presentation time: <see cref="Seconds"/> from the start of the stream and
 /// <see cref="Duration"/> in seconds, each null when the stream does not say.
 /// </summary>
-public readonly record struct DecodedFrame(int Index, Mat Frame)
+internal readonly record struct DecodedFrame(int Index, Mat Frame)
 {
     public double? Seconds { get; init; }
     public double? Duration { get; init; }
 }
 
 /// <summary>Sequential frames of one video, decoded only where asked for.</summary>
-public interface IFrameSource : IDisposable
+internal interface IFrameSource : IDisposable
 {
     string Source { get; }
+    /// <summary>What decodes the frames, with its version: "ffmpeg (libavcodec 59.37.100)", "opencv 4.13.0", …</summary>
+    string Decoder { get; }
     double Fps { get; }
     int ReportedFrameCount { get; }
     /// <summary>Size of the decoded pictures (after rotation metadata is applied), before any resizing.</summary>

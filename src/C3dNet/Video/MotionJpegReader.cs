@@ -13,6 +13,7 @@ internal sealed class MotionJpegReader : IFrameSource
     private readonly VideoCapture capture;
 
     public string Source { get; }
+    public string Decoder { get; } = $"{VideoReader.Name} (Motion-JPEG: kept frames decoded as JPEGs)";
     public double Fps { get; }
     public int Width { get; }
     public int Height { get; }

@@ -9,7 +9,7 @@ namespace C3dNet.Video;
 /// file, with a reason. Call before the first video is opened: OpenCV reads OPENCV_FFMPEG_LOGLEVEL when it loads
 /// FFmpeg. A value the user set is kept.
 /// </summary>
-public static partial class OpenCvLogging
+internal static partial class OpenCvLogging
 {
     public static void Quiet()
     {

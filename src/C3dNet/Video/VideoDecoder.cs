@@ -6,10 +6,18 @@ namespace C3dNet.Video;
 /// Which library decodes video files and network streams. Auto: the system's FFmpeg through the shim when it
 /// loads with the library versions it was compiled against, else OpenCV's bundled FFmpeg. Cameras are always OpenCV's.
 /// </summary>
-public enum VideoDecoder { Auto, Ffmpeg, OpenCv }
+public enum VideoDecoder
+{
+    /// <summary>The system's FFmpeg when the shim loads, else OpenCV's.</summary>
+    Auto,
+    /// <summary>The system's FFmpeg through the shim (libc3dav.so); an error when it does not load.</summary>
+    Ffmpeg,
+    /// <summary>OpenCV's bundled FFmpeg.</summary>
+    OpenCv,
+}
 
 /// <summary>Chooses the decoder once per run and opens videos and streams with it.</summary>
-public static class VideoDecoders
+internal static class VideoDecoders
 {
     public static readonly string[] Choices = ["auto", "ffmpeg", "opencv"];
 

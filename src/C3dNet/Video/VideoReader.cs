@@ -5,7 +5,9 @@ namespace C3dNet.Video;
 /// <summary>Thrown when a video cannot be opened or decoded; the message names the file and the problem.</summary>
 public sealed class VideoReadException(string path, string problem) : Exception($"{path}: {problem}")
 {
+    /// <summary>The video file or stream.</summary>
     public string Path { get; } = path;
+    /// <summary>What is wrong with it (the message without the path).</summary>
     public string Problem { get; } = problem;
 }
 
@@ -13,11 +15,14 @@ public sealed class VideoReadException(string path, string problem) : Exception(
 /// Sequential decoding of a video file or stream with OpenCV (FFmpeg inside). Frames are BGR as
 /// OpenCV decodes them. Frames that are not wanted are only grabbed, never colour-converted.
 /// </summary>
-public sealed class VideoReader : IDisposable, IFrameSource
+internal sealed class VideoReader : IDisposable, IFrameSource
 {
     private readonly VideoCapture capture;
 
     public string Source { get; }
+    /// <summary>"opencv VERSION": OpenCvSharp's OpenCV and the FFmpeg bundled with it.</summary>
+    public string Decoder => Name;
+    internal static readonly string Name = $"opencv {Cv2.GetVersionString()}";
     public double Fps { get; }
     /// <summary>The container's frame count: often wrong, so count decoded frames where it matters.</summary>
     public int ReportedFrameCount { get; }

@@ -34,6 +34,18 @@ public class ActionRecognizerTests(MotionModelFixture motion)
         Assert.Equal(3, result.Top.Count);
         Assert.True(result.Windows.Count > 3);
         JsonAssert.Equivalent(JsonSerializer.Serialize(result.ToDocument(), Json), stdout); // the CLI is another process
+        // The full probabilities behind each window's top-k, and the sampling the run used.
+        Assert.Equal(result.Windows.Count, result.WindowProbabilities.Count);
+        for (int w = 0; w < result.Windows.Count; w++)
+        {
+            var probs = result.WindowProbabilities[w];
+            Assert.Equal(recognizer.ClassNames.Count, probs.Count);
+            Assert.Equal(result.Windows[w].Top[0].Index, probs.ToList().IndexOf(probs.Max()));
+            Assert.Equal(result.Windows[w].Top[0].Prob, probs.Max());
+        }
+        Assert.Equal(recognizer.FrameStep, result.FrameStep);
+        Assert.True(result.SourceFrames > result.Windows[^1].EndFrame, $"{result.SourceFrames} source frames, last window ends at {result.Windows[^1].EndFrame}");
+        Assert.Equal(25.0, result.Fps); // the held-out videos are 25 fps
     }
 
     [Fact]
@@ -129,7 +141,8 @@ public class ActionRecognizerTests(MotionModelFixture motion)
         var (clips, _) = NpyFile.ReadFloat32(Path.Combine(dir.Path, entry.ClipsFile));
         Assert.Equal(clips, features.Clips.SelectMany(c => c).ToArray());
         Assert.Equal(1.0, Math.Sqrt(features.Video.Sum(v => (double)v * v)), 4);
-        Assert.Throws<ArgumentException>(() => recognizer.FeatureSampling(new FeatureOptions { Layer = "fc8" }));
+        var e = Assert.Throws<ArgumentException>(() => recognizer.ExtractFeatures(path, new FeatureOptions { Layer = "fc8" }));
+        Assert.Contains("unknown feature layer 'fc8'", e.Message);
     }
 
     [Fact]

@@ -26,11 +26,12 @@ public class CheckpointLoaderTests
     }
 
     [Theory]
-    [InlineData(CheckpointUse.Classifier)]
-    [InlineData(CheckpointUse.Resume)]
-    [InlineData(CheckpointUse.Backbone)]
-    public void Non_finite_weights_are_refused_naming_the_first_tensor_and_the_count(CheckpointUse use)
+    [InlineData(nameof(CheckpointUse.Classifier))]
+    [InlineData(nameof(CheckpointUse.Resume))]
+    [InlineData(nameof(CheckpointUse.Backbone))]
+    public void Non_finite_weights_are_refused_naming_the_first_tensor_and_the_count(string useName) // CheckpointUse is internal
     {
+        var use = Enum.Parse<CheckpointUse>(useName);
         using var dir = new TempDir();
         string path = WithNonFiniteWeights(dir);
         var e = Assert.Throws<CheckpointException>(() => CheckpointLoader.Load(path, use));

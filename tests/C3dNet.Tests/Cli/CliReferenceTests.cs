@@ -9,7 +9,7 @@ public partial class CliReferenceTests
     [Fact]
     public void Every_verb_and_option_of_the_cli_is_in_docs_cli_md()
     {
-        string doc = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "cli.md"));
+        string doc = File.ReadAllText(Path.Combine(RepoRoot.Path, "docs", "cli.md"));
         var (code, rootHelp, _) = CliRunner.Run("--help");
         Assert.Equal(0, code);
         var verbs = rootHelp[rootHelp.IndexOf("Commands:", StringComparison.Ordinal)..]
@@ -27,13 +27,6 @@ public partial class CliReferenceTests
                 if (!Regex.IsMatch(text, $@"{Regex.Escape(m.Value)}\b")) missing.Add($"{verb} {m.Value}");
         }
         Assert.True(missing.Count == 0, $"docs/cli.md is stale (run docs/make-cli-reference.sh); missing: {string.Join(", ", missing)}");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "C3dNet.slnx"))) return dir.FullName;
-        throw new DirectoryNotFoundException("repository root (C3dNet.slnx) not found above " + AppContext.BaseDirectory);
     }
 
     [GeneratedRegex(@"(?<=^\s+|, )--[a-z][a-z0-9-]*", RegexOptions.Multiline)]

@@ -175,3 +175,69 @@ public class ClipDatasetTests
         Assert.False(FrameFolder.IsTruncatedJpeg([.. bytes, 0, 0])); // zero padding after the end marker is fine
     }
 }
+
+public class FrameRateTimelineTests
+{
+    /// <summary>A ResNet config whose input leaves 8-bit values as they are, so a clip's R channel reads 10 x frame + 1.</summary>
+    private static C3dConfig ResNet(int clip) => C3dConfig.ForVideoResNet("r3d_18", 2, new ModelInput
+    {
+        ChannelOrder = "RGB", ValueScale = 1, Mean = [0, 0, 0], ResizeWidth = 48, ResizeHeight = 40, CropSize = 32, ClipLength = clip,
+        Sampling = TemporalSampling.AtFramesPerSecond(15),
+    });
+
+    private static VideoEntry Video(string dir, int frames, double? fps)
+    {
+        Directory.CreateDirectory(dir);
+        for (int f = 0; f < frames; f++)
+        {
+            using var mat = new Mat(40, 48, MatType.CV_8UC3, new Scalar(0, 0, 10 * f + 1));
+            Cv2.ImWrite(Path.Combine(dir, $"{f + 1:D5}.png"), mat);
+        }
+        return new VideoEntry(dir, 0, "c", FrameFolder.List(dir)) { FramesPerSecond = fps };
+    }
+
+    [Theory]
+    [InlineData(30.0, new[] { 2, 4, 6, 8, 10, 12, 14, 16 })] // 30 fps frames (--frame-step 1 of a 30 fps video): every other one
+    [InlineData(15.0, new[] { 6, 7, 8, 9, 10, 11, 12, 13 })] // already at 15 fps (--frame-step 2): as they are
+    [InlineData(7.5, new[] { 8, 8, 9, 9, 10, 10, 11, 11 })] // slower than 15 fps: each twice, as torchvision upsamples
+    [InlineData(null, new[] { 6, 7, 8, 9, 10, 11, 12, 13 })] // unknown rate: as they are
+    public void A_frame_rate_model_sees_each_folder_resampled_from_its_own_rate_to_15_fps(double? folderFps, int[] expected)
+    {
+        using var dir = new TempDir();
+        var ds = new ClipDataset([Video(dir.File("v"), 20, folderFps)], ResNet(8));
+        var spec = Assert.Single(ds.EvalClips(1));
+        var clip = new float[ds.ClipFloats];
+        ds.Write(spec, clip);
+        int plane = 32 * 32;
+        var frames = Enumerable.Range(0, 8).Select(t => (int)(clip[t * plane] - 1) / 10).ToArray();
+        Assert.Equal(expected, frames);
+    }
+
+    [Fact]
+    public void C3D_takes_every_folder_frame_whatever_the_rate_and_only_frame_rate_models_get_sampling_notices()
+    {
+        var video = new VideoEntry("v", 0, "c", Enumerable.Range(0, 20).Select(i => $"{i}.jpg").ToList()) { FramesPerSecond = 7.5 };
+        Assert.Equal(Enumerable.Range(0, 20), ClipDataset.Timeline(video, new C3dConfig().Input));
+        Assert.Empty(ClipDataset.SamplingNotices([video], new C3dConfig(), "data"));
+        var notices = ClipDataset.SamplingNotices([video, video with { FramesPerSecond = null }, video with { FramesPerSecond = 30 }], ResNet(8), "data");
+        Assert.Equal(2, notices.Count);
+        Assert.Contains("1 of 3 videos have no frame rate in manifest.json", notices[0]);
+        Assert.Contains("1 of 3 videos have frames at 7.5 fps, below r3d_18's 15 fps, so frames repeat", notices[1]);
+    }
+
+    [Fact]
+    public void A_videos_frame_rate_is_its_source_fps_over_its_frame_step_from_the_manifest()
+    {
+        using var dir = new TempDir();
+        MotionFrames.Write(dir.File("data"), new MotionFrames.Options { Classes = 2, TrainPerClass = 2, ValPerClass = 0, TestPerClass = 0, Frames = 4, Seed = 1 });
+        var names = Directory.GetDirectories(dir.File("data/train/MoveLeft")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
+        File.WriteAllText(dir.File("data/manifest.json"), $$"""
+            {"format": "c3d-frames/1", "options": {"frame_step": 2}, "videos": [
+              {"source": "a.avi", "class": "MoveLeft", "name": "{{names[0]}}", "split": "train", "status": "done", "fps": 29.97, "frame_step": 2},
+              {"source": "b.avi", "class": "MoveLeft", "name": "{{names[1]}}", "split": "train", "status": "done", "fps": 25, "frame_step": 1},
+              {"source": "c.avi", "class": "MoveRight", "name": "elsewhere", "split": "train", "status": "done", "fps": 30, "frame_step": 1}]}
+            """);
+        var videos = FrameDataset.Open(dir.File("data")).Videos("train");
+        Assert.Equal([29.97 / 2, 25, null, null], videos.Select(v => v.FramesPerSecond));
+    }
+}

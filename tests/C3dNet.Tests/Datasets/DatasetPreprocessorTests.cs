@@ -41,6 +41,34 @@ public class DatasetPreprocessorTests
     }
 
     [Fact]
+    public void The_manifest_records_the_decoder_of_every_video_with_its_version()
+    {
+        using var dir = new TempDir();
+        TestVideos.Generate(dir.File("videos"), classes: 1, videosPerClass: 3, frames: 40, width: 64, height: 48);
+        Assert.True(AvShim.Available, AvShim.Problem);
+        string libavcodec = AvShim.Versions.Text(AvShim.LoadedVersions!.Loaded[0]);
+        string opencv = Cv2.GetVersionString()!;
+        var cases = new (PreprocessOptions Options, string Decoder)[]
+        {
+            (Options(dir, "ff") with { Decoder = VideoDecoder.Ffmpeg, MotionJpegShortcut = false }, $"ffmpeg (libavcodec {libavcodec})"),
+            (Options(dir, "cv") with { Decoder = VideoDecoder.OpenCv, MotionJpegShortcut = false }, $"opencv {opencv}"),
+            (Options(dir, "mj") with { Decoder = VideoDecoder.Ffmpeg }, $"opencv {opencv} (Motion-JPEG: kept frames decoded as JPEGs)"),
+        };
+        foreach (var (options, decoder) in cases)
+        {
+            DatasetPreprocessor.Run(options);
+            var manifest = PreprocessManifest.Load(Path.Combine(options.OutDir, "manifest.json"));
+            Assert.Equal(3, manifest.Videos.Count);
+            Assert.All(manifest.Videos, v => Assert.Equal(decoder, v.Decoder));
+        }
+        Assert.Matches(@"^\d+\.\d+\.\d+$", libavcodec);
+        // A resumed video keeps the record of the run that decoded it.
+        var again = DatasetPreprocessor.Run(cases[0].Options with { Decoder = VideoDecoder.OpenCv });
+        Assert.Equal(3, again.Resumed);
+        Assert.All(PreprocessManifest.Load(Path.Combine(cases[0].Options.OutDir, "manifest.json")).Videos, v => Assert.Equal(cases[0].Decoder, v.Decoder));
+    }
+
+    [Fact]
     public void Group_split_keeps_each_group_in_one_split()
     {
         using var dir = new TempDir();

@@ -1,3 +1,4 @@
+using C3dNet.Tests.Support;
 using C3dNet.Datasets;
 using C3dNet.Tests.Models;
 
@@ -9,9 +10,7 @@ public class Kinetics400LabelsTests
     [Fact]
     public void Kinetics400_label_file_lists_torchvisions_categories_in_order()
     {
-        string root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "C3dNet.slnx"))) root = Path.GetDirectoryName(root) ?? throw new DirectoryNotFoundException("C3dNet.slnx");
-        var names = LabelFile.Read(Path.Combine(root, "data", "labels", "kinetics400_labels.txt"));
+        var names = LabelFile.Read(Path.Combine(RepoRoot.Path, "data", "labels", "kinetics400_labels.txt"));
         var expected = ResNetFixtures.Layouts.GetProperty("kinetics400_categories").EnumerateArray().Select(e => e.GetString()!).ToList();
         Assert.Equal(400, names.Count);
         Assert.Equal(expected, names);

@@ -40,8 +40,8 @@ public class FeatureExtractorTests
             m.Dispose();
             frames.Add(small);
         }
-        var data = new float[ClipTensor.Length(16, 112)];
-        ClipTensor.Write(data, frames, CropBox.Center(128, 171, 112), false, config);
+        var data = new float[InputTensor.Length(16, 112)];
+        InputTensor.Write(data, frames, CropBox.Center(128, 171, 112), false, config.Input);
         foreach (var f in frames) f.Dispose();
         return tensor(data, new long[] { 1, 3, 16, 112, 112 });
     }

@@ -10,7 +10,7 @@ namespace C3dNet.Tests.Models;
 
 public class InputTensorTests
 {
-    /// <summary>ClipTensor's C3D loop as it was before ModelInput (commit abdc50a), kept as the reference.</summary>
+    /// <summary>The C3D clip loop as it was before ModelInput (commit abdc50a), kept as the reference.</summary>
     private static float[] C3dClipAsBefore(IReadOnlyList<Mat> frames, CropBox box, bool flip, C3dConfig config)
     {
         int t = frames.Count, s = box.Size, plane = s * s;
@@ -53,8 +53,8 @@ public class InputTensorTests
         var frames = RandomFrames(4, 20, 26, seed: 5);
         var config = new C3dConfig { ChannelOrder = order, InputScale = scale, Mean = [90.5f, 98f, 101.25f], ClipLength = 4, CropSize = 16 };
         var box = new CropBox(3, 7, 16);
-        var ours = new float[ClipTensor.Length(4, 16)];
-        ClipTensor.Write(ours, frames, box, flip, config);
+        var ours = new float[InputTensor.Length(4, 16)];
+        InputTensor.Write(ours, frames, box, flip, config.Input);
         var before = C3dClipAsBefore(frames, box, flip, config);
         Assert.Equal(before.Select(BitConverter.SingleToInt32Bits), ours.Select(BitConverter.SingleToInt32Bits));
         foreach (var m in frames) m.Dispose();

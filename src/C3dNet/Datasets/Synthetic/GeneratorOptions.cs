@@ -1,7 +1,7 @@
 namespace C3dNet.Datasets.Synthetic;
 
 /// <summary>What <see cref="MotionVideoGenerator"/> renders. Same options and seed → byte-identical files.</summary>
-public sealed record GeneratorOptions
+internal sealed record GeneratorOptions
 {
     public required string OutDir { get; init; }
     /// <summary>How many classes, taken from the start of <see cref="MotionClasses.All"/>.</summary>
@@ -33,9 +33,9 @@ public sealed record GeneratorOptions
 }
 
 /// <summary>One written video.</summary>
-public sealed record GeneratedVideo(string Class, string Path, int Group, int Clip, int Frames);
+internal sealed record GeneratedVideo(string Class, string Path, int Group, int Clip, int Frames);
 
 /// <summary>The generated dataset: the class folders under <see cref="OutDir"/> and every video.</summary>
-public sealed record GeneratedDataset(string OutDir, IReadOnlyList<string> Classes, IReadOnlyList<GeneratedVideo> Videos);
+internal sealed record GeneratedDataset(string OutDir, IReadOnlyList<string> Classes, IReadOnlyList<GeneratedVideo> Videos);
 
-public sealed record GeneratorProgress(int VideosDone, int VideosTotal, string LastVideo);
+internal sealed record GeneratorProgress(int VideosDone, int VideosTotal, string LastVideo);

@@ -1,15 +1,15 @@
 namespace C3dNet.Datasets.Synthetic;
 
 /// <summary>How a class moves its shape; each kind has a forward class and its time-reversed twin.</summary>
-public enum MotionKind { TranslateX, TranslateY, Rotate, Scale }
+internal enum MotionKind { TranslateX, TranslateY, Rotate, Scale }
 
 /// <summary>
 /// A generated action class. <see cref="Reversed"/> classes are rendered forward and written in
 /// reverse frame order, so the two classes of a pair have the same frames and differ only in time.
 /// </summary>
-public sealed record MotionClass(string Name, MotionKind Kind, bool Reversed);
+internal sealed record MotionClass(string Name, MotionKind Kind, bool Reversed);
 
-public static class MotionClasses
+internal static class MotionClasses
 {
     /// <summary>All classes in the order <c>--classes N</c> takes them (pairs stay together).</summary>
     public static readonly IReadOnlyList<MotionClass> All =

@@ -11,7 +11,7 @@ namespace C3dNet.Datasets.Synthetic;
 /// group share background and shape (as UCF101 groups share actor and scene). Seeded throughout:
 /// the same options give byte-identical files, whatever <see cref="GeneratorOptions.Jobs"/> is.
 /// </summary>
-public static class MotionVideoGenerator
+internal static class MotionVideoGenerator
 {
     /// <summary>
     /// Motion JPEG in AVI, written by OpenCV's own MJPEG writer: FFmpeg reads back every frame (checked by the
