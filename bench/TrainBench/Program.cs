@@ -13,6 +13,7 @@ using static TorchSharp.torch;
 //   TrainBench conv [batch] [runs] [threads] [cin] [cout] [cl]            conv3a-sized Conv3d GFLOP/s (cl=1: channels-last 3D)
 //   TrainBench infer [width] [batch] [runs] [cl]                          full C3D forward clips/s (cl=1: channels-last input, 2: and weights)
 //   TrainBench clip-parts DIR                                    time of frame decoding vs ClipTensor.Write per clip
+//   TrainBench frozen [width] [headBatch] [headSteps] [clips] [fullSteps]  CPU s per clip: backbone forward (cache build), head step, full step
 //   TrainBench train DIR key=value ...                           a training run (TrainConfig options in snake_case), per-epoch lines
 // Set OMP_WAIT_POLICY=PASSIVE when the cores are shared (see the report); C3D_THREADS sets libtorch threads for `train`.
 string mode = args.Length > 0 ? args[0] : "help";
@@ -74,6 +75,53 @@ switch (mode)
         for (int i = 0; i < steps; i++) Step();
         double s = sw.Elapsed.TotalSeconds;
         Console.WriteLine($"train step: width {width}, {crop}x{crop}, batch {batch}, {get_num_threads()} threads: {steps * batch / s:F2} clips/s ({s / steps:F2} s/step)");
+        break;
+    }
+    case "frozen":
+    {
+        // CPU time (all threads) and wall per clip of the three things a frozen-backbone run and a full fine-tuning run do,
+        // measured in one process on random input: the ratios hold on a loaded machine, where wall times do not.
+        double width = ArgD(1, 1.0);
+        int headBatch = Arg(2, 20), headSteps = Arg(3, 10), clips = Arg(4, 8), fullSteps = Arg(5, 2);
+        const int fullBatch = 4;
+        C3dNet.Runtime.Threads.Configure(0);
+        random.manual_seed(1);
+        using var model = new C3D(new C3dConfig { NumClasses = 101, WidthMultiplier = width });
+        using var opt = ReferenceOptimizer.CreateSgd(model);
+        var process = Process.GetCurrentProcess();
+        (double Cpu, double Wall) Measure(int units, Action work)
+        {
+            process.Refresh();
+            var cpu0 = process.TotalProcessorTime;
+            var sw = Stopwatch.StartNew();
+            work();
+            process.Refresh();
+            return ((process.TotalProcessorTime - cpu0).TotalSeconds / units, sw.Elapsed.TotalSeconds / units);
+        }
+        var x = randn(new long[] { fullBatch, 3, C3dConfig.ReferenceClipLength, C3dConfig.ReferenceCropSize, C3dConfig.ReferenceCropSize }) * 50;
+        var y = randint(0, 101, new long[] { fullBatch });
+        model.eval();
+        void Forward() { using var scope = NewDisposeScope(); using var _ = no_grad(); model.BackboneFeatures(x); }
+        Forward();
+        var build = Measure(clips, () => { for (int i = 0; i < clips / fullBatch; i++) Forward(); });
+        Console.WriteLine($"backbone forward (cache build), batch {fullBatch}: {build.Cpu:F3} CPU s/clip, {build.Wall:F3} s/clip wall");
+
+        C3dNet.Training.FrozenBackbone.FrozenLayers.Apply(model, model.HeadLayers);
+        C3dNet.Training.FrozenBackbone.FrozenLayers.TrainMode(model);
+        var f = nn.functional.relu(randn(new long[] { headBatch, model.BackboneWidth }));
+        var yh = randint(0, 101, new long[] { headBatch });
+        void HeadStep() { using var scope = NewDisposeScope(); opt.zero_grad(); var l = nn.functional.cross_entropy(model.HeadLogits(f), yh); l.backward(); opt.step(); }
+        HeadStep();
+        var head = Measure(headSteps * headBatch, () => { for (int i = 0; i < headSteps; i++) HeadStep(); });
+        Console.WriteLine($"head step fc6-fc8 on cached pool5, batch {headBatch}: {head.Cpu * 1000:F2} CPU ms/clip, {head.Wall * 1000:F2} ms/clip wall");
+
+        foreach (var p in model.parameters()) p.requires_grad_(true);
+        model.train();
+        void FullStep() { using var scope = NewDisposeScope(); opt.zero_grad(); var l = nn.functional.cross_entropy(model.forward(x), y); l.backward(); opt.step(); }
+        FullStep();
+        var full = Measure(fullSteps * fullBatch, () => { for (int i = 0; i < fullSteps; i++) FullStep(); });
+        Console.WriteLine($"full fine-tuning step, batch {fullBatch}: {full.Cpu:F3} CPU s/clip, {full.Wall:F3} s/clip wall");
+        Console.WriteLine($"ratios (CPU): full step / head step {full.Cpu / head.Cpu:F0}x, backbone forward / full step {build.Cpu / full.Cpu:F2}");
         break;
     }
     case "train":

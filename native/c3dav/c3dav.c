@@ -23,6 +23,11 @@
 /* Decoding errors tolerated in a row before the stream counts as ended (OpenCV's backend allows 4096). */
 #define MAX_ERRORS_IN_A_ROW 4096
 
+/* Packets read ahead when skipping (see c3dav_skip_unkept): more than H.264's deepest reordering (16 frames). */
+#define LOOKAHEAD 40
+
+typedef int (*c3dav_keep_fn)(void *context, int index);
+
 typedef struct c3dav {
     AVFormatContext *format;
     AVCodecContext *codec;
@@ -35,6 +40,18 @@ typedef struct c3dav {
     int flushing;
     volatile int interrupted;
     char error[256];
+    /* Skipping non-reference H.264 frames that are not kept (c3dav_skip_unkept). */
+    c3dav_keep_fn keep;
+    void *keep_context;
+    int nal_length_size;         /* 1-4: length-prefixed NAL units (mp4); 0: Annex B start codes */
+    AVPacket *ahead[LOOKAHEAD];  /* packets read, not yet sent (decoding order) */
+    int ahead_count, demux_ended;
+    int64_t *seen;               /* pts of every frame packet read so far, ascending */
+    int seen_count, seen_size;
+    int64_t *skipped;            /* pts of the packets not decoded, ascending */
+    int skipped_count, skipped_size;
+    int outputs;                 /* frames the decoder returned */
+    int unsafe;                  /* skipping met something it cannot count exactly */
 } c3dav;
 
 static void set_error(char *buffer, int size, const char *what, int code) {
@@ -64,6 +81,9 @@ C3DAV_EXPORT void c3dav_set_log_level(int level) { av_log_set_level(level); }
 
 C3DAV_EXPORT void c3dav_close(c3dav *h) {
     if (!h) return;
+    for (int i = 0; i < h->ahead_count; i++) av_packet_free(&h->ahead[i]);
+    av_free(h->seen);
+    av_free(h->skipped);
     sws_freeContext(h->sws);
     av_free(h->bgr);
     av_frame_free(&h->frame);
@@ -165,6 +185,131 @@ C3DAV_EXPORT void c3dav_info(const c3dav *h, int *width, int *height, double *fp
 /* Stops a blocking read (a stalled network stream) from another thread; the next call returns an error. */
 C3DAV_EXPORT void c3dav_interrupt(c3dav *h) { h->interrupted = 1; }
 
+/*
+ * Skipping. A frame's index is its place in presentation order (as the decoder returns frames, and as OpenCV
+ * counts them): the number of frame packets with a smaller pts. Packets are read LOOKAHEAD ahead of decoding,
+ * so every packet presented before one has been read when it is sent. A packet whose slices are all
+ * non-reference (nal_ref_idc 0: no other frame is predicted from it) and whose index the caller does not keep is
+ * never sent to the decoder; it still counts as a frame. Every frame the decoder returns is checked to be at the
+ * index the count gives, and at the end frames returned + skipped must equal the packets read; anything else
+ * (a frame that failed to decode, a packet without pts, equal pts) makes c3dav_next return -2, and the caller
+ * decodes the file again without skipping.
+ */
+static int insert_sorted(int64_t **array, int *count, int *size, int64_t value) {
+    if (*count == *size) {
+        int grown = *size ? *size * 2 : 256;
+        int64_t *bigger = av_realloc(*array, (size_t)grown * sizeof **array);
+        if (!bigger) return AVERROR(ENOMEM);
+        *array = bigger;
+        *size = grown;
+    }
+    int i = *count;
+    while (i > 0 && (*array)[i - 1] > value) i--;  /* pts mostly ascend: a short walk from the end */
+    if (i > 0 && (*array)[i - 1] == value) return -1; /* two frames at one time: not countable */
+    memmove(*array + i + 1, *array + i, (size_t)(*count - i) * sizeof **array);
+    (*array)[i] = value;
+    (*count)++;
+    return 0;
+}
+
+/* Number of values below value in an ascending array. */
+static int count_below(const int64_t *array, int count, int64_t value) {
+    int lo = 0, hi = count;
+    while (lo < hi) { int mid = (lo + hi) / 2; if (array[mid] < value) lo = mid + 1; else hi = mid; }
+    return lo;
+}
+
+/* 1 when every slice of the H.264 access unit is non-reference, 0 when one is a reference or none is found. */
+static int h264_nonreference(const c3dav *h, const uint8_t *data, int size) {
+    int slices = 0;
+    const uint8_t *p = data, *end = data + size;
+    while (p < end) {
+        const uint8_t *nal; size_t length;
+        if (h->nal_length_size) {
+            if (end - p < h->nal_length_size) return 0;
+            length = 0;
+            for (int i = 0; i < h->nal_length_size; i++) length = (length << 8) | p[i];
+            nal = p + h->nal_length_size;
+            if (length == 0 || length > (size_t)(end - nal)) return 0;
+            p = nal + length;
+        } else {
+            /* Annex B: 00 00 01 before each unit */
+            while (end - p >= 3 && !(p[0] == 0 && p[1] == 0 && p[2] == 1)) p++;
+            if (end - p < 4) break;
+            nal = p + 3;
+            p = nal;
+            while (end - p >= 3 && !(p[0] == 0 && p[1] == 0 && p[2] == 1)) p++;
+            if (end - p < 3) p = end;
+            length = (size_t)(p - nal);
+            if (length == 0) continue;
+        }
+        int type = nal[0] & 0x1F, ref = (nal[0] >> 5) & 3;
+        if (type >= 1 && type <= 5) { if (ref) return 0; slices++; }
+    }
+    return slices > 0;
+}
+
+/* Reads the next packet of the video stream into the look-ahead; 0, or <0 at the end / on a read error. */
+static int read_ahead(c3dav *h) {
+    for (;;) {
+        AVPacket *p = av_packet_alloc();
+        if (!p) return AVERROR(ENOMEM);
+        int r = av_read_frame(h->format, p);
+        if (r < 0) { av_packet_free(&p); return r; }
+        if (p->stream_index != h->stream->index) { av_packet_free(&p); continue; }
+        /* Packets the decoder drops by itself (an edit list's lead-in) are no frame and take no index. */
+        if (!(p->flags & AV_PKT_FLAG_DISCARD)) {
+            if (p->pts == AV_NOPTS_VALUE || insert_sorted(&h->seen, &h->seen_count, &h->seen_size, p->pts) != 0) h->unsafe = 1;
+        }
+        h->ahead[h->ahead_count++] = p;
+        return 0;
+    }
+}
+
+/* Fills h->packet with the next packet to decode, skipping the non-reference ones that are not kept. */
+static int next_packet_skipping(c3dav *h) {
+    for (;;) {
+        while (!h->demux_ended && h->ahead_count < LOOKAHEAD) {
+            int r = read_ahead(h);
+            if (r < 0) { h->demux_ended = 1; if (r != AVERROR_EOF) h->demux_ended = 2; }
+        }
+        if (h->ahead_count == 0) return AVERROR_EOF;
+        AVPacket *p = h->ahead[0];
+        memmove(h->ahead, h->ahead + 1, (size_t)(h->ahead_count - 1) * sizeof *h->ahead);
+        h->ahead_count--;
+        int skip = !h->unsafe && !(p->flags & (AV_PKT_FLAG_DISCARD | AV_PKT_FLAG_CORRUPT)) && !(p->flags & AV_PKT_FLAG_KEY)
+                   && h264_nonreference(h, p->data, p->size)
+                   && !h->keep(h->keep_context, count_below(h->seen, h->seen_count, p->pts));
+        if (skip && insert_sorted(&h->skipped, &h->skipped_count, &h->skipped_size, p->pts) == 0) { av_packet_free(&p); continue; }
+        av_packet_move_ref(h->packet, p);
+        av_packet_free(&p);
+        return 0;
+    }
+}
+
+/*
+ * From now on, packets of non-reference H.264 frames whose index keep(context, index) rejects are not decoded.
+ * keep must depend on the index only (it is asked ahead, in decoding order). Returns 1 when skipping is on, 0 when
+ * this video cannot skip (not H.264, or frames already read).
+ */
+C3DAV_EXPORT int c3dav_skip_unkept(c3dav *h, c3dav_keep_fn keep, void *context) {
+    if (h->codec->codec_id != AV_CODEC_ID_H264 || h->outputs || h->flushing) return 0;
+    const uint8_t *extra = h->codec->extradata;
+    h->nal_length_size = extra && h->codec->extradata_size >= 7 && extra[0] == 1 ? (extra[4] & 3) + 1 : 0;
+    h->keep = keep;
+    h->keep_context = context;
+    return 1;
+}
+
+/* With skipping: 1 when the frame just returned is at the index the count gives it; 0 otherwise. */
+static int frame_counted_right(c3dav *h, int64_t pts) {
+    if (h->unsafe || pts == AV_NOPTS_VALUE) return 0;
+    return count_below(h->seen, h->seen_count, pts) == h->outputs + count_below(h->skipped, h->skipped_count, pts);
+}
+
+/* Frames not decoded so far (skipped). */
+C3DAV_EXPORT int c3dav_frames_skipped(const c3dav *h) { return h->skipped_count; }
+
 /* The next decoded frame into h->frame: 1, or 0 at the end of the stream, or a negative FFmpeg error. */
 static int decode_next(c3dav *h) {
     int errors = 0;
@@ -178,7 +323,7 @@ static int decode_next(c3dav *h) {
             continue;
         }
         if (h->flushing) return 0;
-        r = av_read_frame(h->format, h->packet);
+        r = h->keep ? next_packet_skipping(h) : av_read_frame(h->format, h->packet);
         if (h->interrupted) { av_packet_unref(h->packet); return AVERROR_EXIT; }
         if (r < 0) {
             /* End of file, or a read error (a truncated tail): drain the frames the decoder still holds. */
@@ -197,13 +342,24 @@ static int decode_next(c3dav *h) {
 }
 
 /*
- * Decodes the next frame and holds it until the next call. seconds: its presentation time from the start of
- * the stream (pts x time base; NAN when the stream has none); duration: its duration in seconds (NAN when
- * unknown). Returns 1 for a frame, 0 at the end of the stream, -1 on error (message in c3dav_error).
+ * Decodes the next frame and holds it until the next call. index: its number in presentation order (skipped frames
+ * included); seconds: its presentation time from the start of the stream (pts x time base; NAN when the stream has
+ * none); duration: its duration in seconds (NAN when unknown). Returns 1 for a frame, 0 at the end of the stream,
+ * -1 on error (message in c3dav_error), -2 when skipping cannot count the frames exactly (decode again without it).
  */
-C3DAV_EXPORT int c3dav_next(c3dav *h, double *seconds, double *duration) {
+C3DAV_EXPORT int c3dav_next(c3dav *h, int *index, double *seconds, double *duration) {
     av_frame_unref(h->frame);
     int r = decode_next(h);
+    if (h->keep && h->skipped_count) {
+        /* Skipping must count exactly what decoding everything would: else the caller decodes again without it. */
+        if (r > 0 && !frame_counted_right(h, h->frame->pts)) r = -2;
+        else if (r == 0 && (h->unsafe || h->demux_ended == 2 || h->ahead_count || h->outputs + h->skipped_count != h->seen_count)) r = -2;
+        if (r == -2) { set_error(h->error, sizeof h->error, "skipping frames would miscount them", 0); return -2; }
+    }
+    if (r > 0) {
+        *index = h->keep ? h->outputs + count_below(h->skipped, h->skipped_count, h->frame->pts) : h->outputs;
+        h->outputs++;
+    }
     if (r <= 0) {
         if (r < 0) set_error(h->error, sizeof h->error, r == AVERROR_EXIT ? "interrupted" : "decoding failed", r == AVERROR_EXIT ? 0 : r);
         return r < 0 ? -1 : 0;

@@ -58,11 +58,18 @@ internal static class TrainCommand
         var maxBatches = new Option<int?>("--max-batches") { Description = "Stop each phase after N batches (smoke runs)" };
         var workers = Opt("--workers", d.Workers, "Loader threads (0: half the cores, 1 to 4)");
         var datasetName = new Option<string?>("--dataset-name") { Description = "Name in snapshot file names (default: the data folder's name)" };
+        // Frozen backbone (C3dNet.Training.FrozenBackbone).
+        var freeze = new Option<bool>("--freeze-backbone") { Description = "Keep conv1–conv5b fixed (eval mode, no gradients) and train only fc6–fc8, on pool5 features computed once into a feature cache and reused every epoch" };
+        var trainLayers = new Option<string?>("--train-layers") { Description = "The head layers that train, comma-separated (e.g. fc8; implies --freeze-backbone; default: fc6,fc7,fc8)" };
+        var cacheClips = Opt("--cache-clips", d.CacheClips, "Frozen backbone: clip variants (start, crop, flip) cached per training video; each epoch draws one per video");
+        var cacheDir = new Option<string?>("--cache-dir") { Description = "Frozen backbone: feature cache folder, to share it between runs (default: RUN/feature-cache); rebuilt when data, backbone weights or clip settings differ" };
+        var noCache = new Option<bool>("--no-feature-cache") { Description = "Frozen backbone: run the backbone live on every batch, on the clips the cache would hold (slow; for checking the cache)" };
 
         var command = new Command("train", "Train C3D (or a video ResNet, --arch) on a frame dataset (checkpoints, TensorBoard, metrics.jsonl, curves.png)")
         {
             data, arch, epochs, recipe, batch, optimizer, lr, momentum, weightDecay, headMult, lrStep, lrGamma, warmup, clipNorm, clipLen, crop, resize,
             width, inputScale, flip, testEvery, snapshotEvery, valClips, pretrained, resume, device, seed, runDir, overwrite, maxBatches, workers, datasetName,
+            freeze, trainLayers, cacheClips, cacheDir, noCache,
         };
         command.SetAction(parse => CommandRunner.Run(parse, cancel =>
         {
@@ -99,6 +106,9 @@ internal static class TrainCommand
                 Device = V(device, nameof(TrainConfig.Device)), Seed = V(seed, nameof(TrainConfig.Seed)), RunDir = V(runDir, nameof(TrainConfig.RunDir)), Overwrite = parse.GetValue(overwrite),
                 MaxBatches = V(maxBatches, nameof(TrainConfig.MaxBatches)), Workers = V(workers, nameof(TrainConfig.Workers)),
                 DatasetName = V(datasetName, nameof(TrainConfig.DatasetName)),
+                FreezeBackbone = V(freeze, nameof(TrainConfig.FreezeBackbone)), TrainLayers = V(trainLayers, nameof(TrainConfig.TrainLayers)),
+                CacheClips = V(cacheClips, nameof(TrainConfig.CacheClips)), CacheDir = V(cacheDir, nameof(TrainConfig.CacheDir)),
+                CacheFeatures = !V(noCache, nameof(TrainConfig.CacheFeatures)),
             };
             return Execute(config with { Given = given }, cancel);
         }, stopping: "finishing this batch and writing last.pth.tar", needsOpenCv: true));

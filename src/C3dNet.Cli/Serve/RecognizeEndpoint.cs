@@ -9,7 +9,8 @@ namespace C3dNet.Cli.Serve;
 /// <summary>
 /// POST /v1/recognize: one uploaded video (multipart, field "video") in, the `c3d predict --json` document for it out,
 /// with the upload's file name as "input". The upload is saved under a name the server makes and deleted when the
-/// request ends, whatever happens; the client never names a server path.
+/// request ends, whatever happens; the client never names a server path. With <c>?thumbnails=1</c> the document also
+/// has "thumbnails": one small JPEG per window (<see cref="WindowThumbnails"/>), for a browser that cannot play the file.
 /// </summary>
 internal sealed class RecognizeEndpoint(ActionRecognizer recognizer, ModelQueue queue, UploadFolder uploads, ServeOptions options, CancellationToken stopping)
 {
@@ -48,7 +49,10 @@ internal sealed class RecognizeEndpoint(ActionRecognizer recognizer, ModelQueue 
             await using (var saved = File.Create(temp)) await file.CopyToAsync(saved, limit.Token);
             TestSeam.UnitDone("request", Interlocked.Increment(ref started), limit.Token);
             var result = await recognizer.RecognizeAsync(temp, null, limit.Token);
-            return Results.Json(new PredictionReport([result.Report with { Input = name }], []), ServerApp.Json);
+            var report = new PredictionReport([result.Report with { Input = name }], []);
+            if (!WantsThumbnails(http.Request)) return Results.Json(report, ServerApp.Json);
+            var thumbnails = await Task.Run(() => WindowThumbnails.Of(temp, result.Windows, recognizer.Decoder, limit.Token), limit.Token);
+            return Results.Json(new RecognizeWithThumbnails(report.Inputs, report.Failed, thumbnails), ServerApp.Json);
         }
         // The reason names the upload by its own name: the server's temporary path says nothing to the client.
         catch (Exception e) when (e is VideoReadException or FrameReadException or InvalidDataException or OpenCvSharp.OpenCVException)
@@ -67,7 +71,16 @@ internal sealed class RecognizeEndpoint(ActionRecognizer recognizer, ModelQueue 
         }
     }
 
+    private static bool WantsThumbnails(HttpRequest request) =>
+        request.Query["thumbnails"].ToString() is "1" or "true";
+
     private IResult TooLarge() => Problem(413, $"the upload is larger than the limit of {options.MaxUploadBytes} bytes (--max-upload-mb)");
 
     public static IResult Problem(int status, string error) => Results.Json(new { error }, ServerApp.Json, statusCode: status);
 }
+
+/// <summary>The <c>c3d predict --json</c> document with the windows' thumbnails (<c>POST /v1/recognize?thumbnails=1</c>).</summary>
+internal sealed record RecognizeWithThumbnails(
+    [property: System.Text.Json.Serialization.JsonPropertyName("inputs")] IReadOnlyList<InputReport> Inputs,
+    [property: System.Text.Json.Serialization.JsonPropertyName("failed")] IReadOnlyList<InputFailure> Failed,
+    [property: System.Text.Json.Serialization.JsonPropertyName("thumbnails")] IReadOnlyList<WindowThumbnail> Thumbnails);

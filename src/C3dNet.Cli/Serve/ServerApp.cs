@@ -45,7 +45,8 @@ internal static class ServerApp
         app.MapGet("/healthz", () => Results.Json(new { status = "ok" }, Json)).WithSummary("Liveness: 200 while the server runs");
         app.MapGet("/v1/model", () => Results.Json(model, Json)).WithSummary("The loaded model, as `c3d info --json`").Produces<CheckpointSummary>();
         app.MapPost("/v1/recognize", (Func<HttpContext, Task<IResult>>)recognize.Handle)
-            .WithSummary("Recognise the action in an uploaded video (multipart field \"video\"): the `c3d predict --json` document")
+            .WithSummary("Recognise the action in an uploaded video (multipart field \"video\"): the `c3d predict --json` document; " +
+                "?thumbnails=1 adds \"thumbnails\", one JPEG (base64) of each window's middle frame")
             .Accepts<IFormFile>("multipart/form-data")
             .Produces<PredictionReport>()
             .Produces(400).Produces(413).Produces(503).Produces(504);

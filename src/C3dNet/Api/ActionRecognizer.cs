@@ -48,6 +48,7 @@ public sealed class ActionRecognizer : IDisposable
     /// every verb checks it (damaged weights, class names that disagree with the classifier, …).
     /// </summary>
     /// <exception cref="CheckpointException">The file cannot be used; the message names it and the problem.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="RecognizerOptions.Decoder"/> is <see cref="VideoDecoder.Ffmpeg"/> and the shim does not load (the message says why).</exception>
     public static ActionRecognizer Load(string checkpointPath, RecognizerOptions? options = null) =>
         Open(checkpointPath, options ?? new RecognizerOptions(), CheckpointUse.Classifier);
 

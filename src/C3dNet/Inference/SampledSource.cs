@@ -34,7 +34,6 @@ internal sealed class VideoSource : ISampledSource
 {
     private readonly IFrameSource reader;
     private readonly SamplingSettings settings;
-    private int lastIndex = -1;
     /// <summary>When resampling to a frame rate: how many times each source frame is used (null: every FrameStep-th).</summary>
     private readonly Dictionary<int, int>? picks;
 
@@ -45,7 +44,7 @@ internal sealed class VideoSource : ISampledSource
     public int Height => reader.Height;
     /// <summary>The frame count the step was chosen from.</summary>
     public int ExpectedFrames { get; }
-    public int SourceFrames => lastIndex + 1;
+    public int SourceFrames => reader.FramesGrabbed;
 
     private VideoSource(string path, IFrameSource reader, SamplingSettings settings, int expectedFrames, int step)
     {
@@ -99,7 +98,7 @@ internal sealed class VideoSource : ISampledSource
     public IEnumerable<SampledFrame> Frames(CancellationToken cancel = default)
     {
         int position = 0;
-        Func<int, bool> keep = picks is null ? i => { lastIndex = i; return i % FrameStep == 0; } : i => { lastIndex = i; return picks.ContainsKey(i); };
+        Func<int, bool> keep = picks is null ? i => i % FrameStep == 0 : picks.ContainsKey;
         foreach (var f in reader.Frames(keep, cancel))
         {
             var resized = FrameResizer.Fit(f.Frame, settings.ResizeWidth, settings.ResizeHeight);

@@ -10,7 +10,7 @@ namespace C3dNet.Models;
 /// PyTorch state_dict keys (conv1 … conv5b, fc6 … fc8), so checkpoints map one to one.
 /// Input (N, 3, T, H, W), channels in the order of <see cref="C3dConfig.ChannelOrder"/>.
 /// </summary>
-internal sealed class C3D : Module<Tensor, Tensor>, IClipNetwork
+internal sealed class C3D : Module<Tensor, Tensor>, IClipNetwork, IBackboneSplit
 {
     private readonly Conv3d conv1, conv2, conv3a, conv3b, conv4a, conv4b, conv5a, conv5b;
     private readonly MaxPool3d pool1, pool2, pool3, pool4, pool5;
@@ -86,9 +86,33 @@ internal sealed class C3D : Module<Tensor, Tensor>, IClipNetwork
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var logits = fc8.call(Fc7(x));
-        return logits.MoveToOuterDisposeScope();
+        return Head(ConvFeatures(x)).MoveToOuterDisposeScope();
     }
+
+    // The backbone/head split (a frozen-backbone run trains the head on cached pool5 features).
+    public IReadOnlyList<string> BackboneLayers => LayerNames[..8];
+    public IReadOnlyList<string> HeadLayers => LayerNames[8..];
+    public long BackboneWidth => Config.FlattenSize;
+
+    /// <summary>pool5, flattened: (N, <see cref="C3dConfig.FlattenSize"/>).</summary>
+    public Tensor BackboneFeatures(Tensor clips)
+    {
+        using var scope = NewDisposeScope();
+        return ConvFeatures(clips).MoveToOuterDisposeScope();
+    }
+
+    public Tensor HeadLogits(Tensor features)
+    {
+        using var scope = NewDisposeScope();
+        return Head(features).MoveToOuterDisposeScope();
+    }
+
+    public void BackboneEval()
+    {
+        foreach (var m in new Module[] { conv1, conv2, conv3a, conv3b, conv4a, conv4b, conv5a, conv5b, pool1, pool2, pool3, pool4, pool5 }) m.eval();
+    }
+
+    private Tensor Head(Tensor pool5) => fc8.call(Fc7(pool5));
 
     /// <summary>Activations of fc6 or fc7 after ReLU (dropout as in the current mode), as the C3D feature tool stores them.</summary>
     public Tensor Features(Tensor x, string layer)
@@ -103,9 +127,9 @@ internal sealed class C3D : Module<Tensor, Tensor>, IClipNetwork
         return result.MoveToOuterDisposeScope();
     }
 
-    private Tensor Fc7(Tensor x)
+    private Tensor Fc7(Tensor pool5)
     {
-        var h = dropout.call(functional.relu(fc6.call(ConvFeatures(x))));
+        var h = dropout.call(functional.relu(fc6.call(pool5)));
         return dropout.call(functional.relu(fc7.call(h)));
     }
 

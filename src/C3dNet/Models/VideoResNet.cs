@@ -28,7 +28,7 @@ internal sealed record VideoResNetArchitecture(string Name, VideoStem Stem, IRea
 /// Input (N, 3, T, H, W) as <see cref="ModelInput"/> describes; torchvision's Kinetics-400 weights want
 /// <see cref="ModelInput.Kinetics400"/>.
 /// </summary>
-internal sealed class VideoResNet : Module<Tensor, Tensor>, IClipNetwork
+internal sealed class VideoResNet : Module<Tensor, Tensor>, IClipNetwork, IBackboneSplit
 {
     /// <summary>The one feature layer: the pooled vector before fc.</summary>
     public const string PoolLayer = "pool";
@@ -135,6 +135,18 @@ internal sealed class VideoResNet : Module<Tensor, Tensor>, IClipNetwork
         x = stem.call(x);
         x = layer4.call(layer3.call(layer2.call(layer1.call(x))));
         return avgpool.call(x).flatten(1);
+    }
+
+    // The backbone/head split: stem–layer4 with the pooled vector, head fc.
+    public IReadOnlyList<string> BackboneLayers => ["stem", "layer1", "layer2", "layer3", "layer4"];
+    public IReadOnlyList<string> HeadLayers => ["fc"];
+    public long BackboneWidth => FeatureSize;
+    public Tensor BackboneFeatures(Tensor clips) => Features(clips);
+    public Tensor HeadLogits(Tensor features) => fc.call(features);
+
+    public void BackboneEval()
+    {
+        foreach (var m in new Module[] { stem, layer1, layer2, layer3, layer4, avgpool }) m.eval();
     }
 
     /// <summary>Everything before fc (stem, layer1–4, in torchvision's parameter order) and fc.</summary>

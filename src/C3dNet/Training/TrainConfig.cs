@@ -89,6 +89,19 @@ internal sealed record TrainConfig
     /// <summary>Stop each phase after this many batches (smoke runs); null: all.</summary>
     public int? MaxBatches { get; init; }
 
+    // Frozen backbone (FrozenBackbone/): the head trains on backbone features computed once.
+    /// <summary>Keep the backbone (C3D: conv1–conv5b) fixed and train only the head (C3D: fc6–fc8, or <see cref="TrainLayers"/>).</summary>
+    public bool FreezeBackbone { get; init; }
+    /// <summary>The head layers that train, comma-separated (e.g. "fc8"); null: the whole head. Implies <see cref="FreezeBackbone"/>.</summary>
+    public string? TrainLayers { get; init; }
+    /// <summary>Clip variants (start, crop, flip) per training video in the feature cache; each epoch draws one per video.</summary>
+    public int CacheClips { get; init; } = FrozenBackbone.FrozenBackboneDefaults.CacheClips;
+    /// <summary>Folder of the feature cache (to share it between runs); null: feature-cache in the run folder.</summary>
+    public string? CacheDir { get; init; }
+    /// <summary>False: the frozen backbone runs live on every batch (on the same clips the cache would hold), for checking.</summary>
+    public bool CacheFeatures { get; init; } = true;
+    [JsonIgnore] public bool Frozen => FreezeBackbone || TrainLayers is not null;
+
     /// <summary>
     /// The options the user set (property names; the command line's explicit options). On resume every other option comes
     /// from the saved run, so a resumed run goes on as it began. Null: all are taken as set, and only the trajectory options
@@ -105,7 +118,7 @@ internal sealed record TrainConfig
         nameof(Architecture), nameof(Recipe), nameof(FromRecipe), nameof(BatchSize), nameof(Optimizer), nameof(Lr), nameof(Momentum), nameof(WeightDecay), nameof(HeadLrMultiplier),
         nameof(LrStep), nameof(LrGamma), nameof(WarmupEpochs), nameof(ClipGradNorm), nameof(ClipLength), nameof(CropSize),
         nameof(ResizeWidth), nameof(ResizeHeight), nameof(WidthMultiplier), nameof(InputScale), nameof(FlipProbability), nameof(ValClips), nameof(Seed),
-        nameof(DatasetName),
+        nameof(DatasetName), nameof(FreezeBackbone), nameof(TrainLayers), nameof(CacheClips),
     ];
 
     [JsonIgnore] public int ResolvedWorkers => ClipLoader.ResolveWorkers(Workers);
@@ -143,6 +156,7 @@ internal sealed record TrainConfig
         Check(SnapshotEvery >= 0, $"--snapshot-every must be at least 0, got {SnapshotEvery}");
         Check(ValClips >= 1, $"--val-clips must be at least 1, got {ValClips}");
         Check(MaxBatches is null or >= 1, $"--max-batches must be at least 1, got {MaxBatches}");
+        Check(CacheClips >= 1, $"--cache-clips must be at least 1, got {CacheClips}");
         Check(Workers >= 0, $"--workers must be at least 0, got {Workers}");
         return this;
     }

@@ -56,6 +56,12 @@ internal sealed class Trainer
         var loaders = new[] { trainLoader, valLoader, testLoader }.OfType<ClipLoader>().ToList();
         var summaries = new List<EpochSummary>();
         var position = s.Position;
+        if (s.Frozen is { } frozen && !frozen.Prepare(progress, cancellation))
+        {
+            // Cancelled while building the feature cache: resume builds the rest and starts the epoch as if never stopped.
+            TrainingState.Save(s.Run.LastCheckpoint, s.Model, s.Optimizer, s.Schedule, c, s.ClassNames, s.StartEpoch, bestValAccuracy, position);
+            return Result(s.StartEpoch, interrupted: true, summaries, loaders);
+        }
 
         for (int epoch = s.StartEpoch; epoch < c.Epochs; epoch++)
         {
@@ -102,7 +108,7 @@ internal sealed class Trainer
 
     private TrainResult Result(int completed, bool interrupted, List<EpochSummary> summaries, List<ClipLoader> loaders) =>
         new(s.Run.Path, completed, interrupted, s.Run.LastCheckpoint, File.Exists(s.Run.BestCheckpoint) ? s.Run.BestCheckpoint : null,
-            bestValAccuracy, summaries, loaders.SelectMany(l => l.Failures).ToList());
+            bestValAccuracy, summaries, loaders.SelectMany(l => l.Failures).Concat(s.Frozen?.Failures ?? []).ToList());
 
     private int BatchesThisEpoch(ClipLoader loader)
     {
@@ -114,7 +120,7 @@ internal sealed class Trainer
     private (PhaseMetrics Metrics, EpochPosition Reached, bool Finished) TrainEpoch(ClipLoader loader, int epoch, EpochPosition? start)
     {
         var c = s.Config;
-        var clips = s.Train.TrainEpoch(c.Seed, epoch, c.FlipProbability);
+        var clips = s.Frozen?.TrainClips(epoch) ?? s.Train.TrainEpoch(c.Seed, epoch, c.FlipProbability);
         int batches = BatchesThisEpoch(loader);
         int first = start?.BatchesDone ?? 0;
         double lossSum = start?.LossSum ?? 0;
@@ -123,11 +129,11 @@ internal sealed class Trainer
         double lr = s.Schedule.LearningRates(epoch, Math.Min(first, Math.Max(0, batches - 1)), batches)[0];
         var clock = Stopwatch.StartNew();
         progress?.Report(new PhaseStarted(epoch + 1, TrainPhase.Train, Math.Max(0, batches - first)));
-        s.Model.Module.train();
+        TrainMode();
         bool cancelled = false;
         try
         {
-            foreach (var batch in loader.Batches(clips, first, cancellation))
+            foreach (var batch in s.Frozen?.Batches(TrainPhase.Train, loader, clips, first, cancellation) ?? loader.Batches(clips, first, cancellation))
             {
                 if (batch.Index >= batches) break;
                 ReportFailures(batch);
@@ -156,7 +162,7 @@ internal sealed class Trainer
         var x = batch.Inputs(s.Device);
         var y = batch.Targets(s.Device);
         s.Optimizer.zero_grad();
-        var logits = s.Model.Logits(x);
+        var logits = Logits(x);
         var loss = nn.functional.cross_entropy(logits, y);
         double value = loss.item<float>();
         if (!double.IsFinite(value)) throw Diverged("loss", value, epoch, batch.Index);
@@ -195,14 +201,14 @@ internal sealed class Trainer
         {
             try
             {
-                foreach (var batch in loader.Batches(clips, 0, cancellation))
+                foreach (var batch in s.Frozen?.Batches(phase, loader, clips, 0, cancellation) ?? loader.Batches(clips, 0, cancellation))
                 {
                     if (batch.Index >= batches) break;
                     ReportFailures(batch);
                     using (var scope = NewDisposeScope())
                     {
                         var y = batch.Targets(s.Device);
-                        var logits = s.Model.Logits(batch.Inputs(s.Device));
+                        var logits = Logits(batch.Inputs(s.Device));
                         lossSum += nn.functional.cross_entropy(logits, y).item<float>() * batch.Count;
                         correct += logits.argmax(1).eq(y).sum().item<long>();
                     }
@@ -213,9 +219,18 @@ internal sealed class Trainer
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested) { }
         }
-        s.Model.Module.train();
+        TrainMode();
         string name = phase.ToString().ToLowerInvariant();
         return new PhaseMetrics(epoch + 1, name, seen > 0 ? lossSum / seen : double.NaN, seen > 0 ? (double)correct / seen : 0, lr, seen, clock.Elapsed.TotalSeconds);
+    }
+
+    // A frozen backbone (TrainingSetup.Frozen) trains the head on cached features, the backbone in eval mode.
+    private Tensor Logits(Tensor inputs) => s.Frozen?.Logits(inputs) ?? s.Model.Logits(inputs);
+
+    private void TrainMode()
+    {
+        if (s.Frozen is { } frozen) frozen.TrainMode();
+        else s.Model.Module.train();
     }
 
     private void ReportFailures(ClipBatch batch)

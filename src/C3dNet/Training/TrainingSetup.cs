@@ -4,6 +4,7 @@ using C3dNet.Checkpoints;
 using C3dNet.Datasets;
 using C3dNet.Models;
 using C3dNet.Runtime;
+using C3dNet.Training.FrozenBackbone;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -35,6 +36,8 @@ internal sealed class TrainingSetup : IDisposable
     public List<string> Notices { get; } = [];
     /// <summary>The recipe the run trains with and the values it set (information, not a warning).</summary>
     public required string RecipeLine { get; init; }
+    /// <summary>Set for --freeze-backbone / --train-layers: only the head trains, on cached backbone features.</summary>
+    public FrozenBackboneRun? Frozen { get; init; }
 
     public IReadOnlyList<string> ClassNames => Data.ClassNames;
 
@@ -108,6 +111,9 @@ internal sealed class TrainingSetup : IDisposable
             var run = new RunFolder(config.RunDir ?? resumeRunDir ?? RunFolder.Next(config.RunsRoot));
             foreach (var stale in run.Prepare(continuing: resumeRunDir is not null && FileIdentity.Same(resumeRunDir, run.Path), overwrite: requested.Overwrite))
                 notices.Add($"{stale}: removed a temporary file left by an interrupted write");
+            var frozen = config.Frozen
+                ? FrozenBackboneRun.Create(config, data, train, val, test, model, device, config.CacheDir ?? Path.Combine(run.Path, FrozenBackboneDefaults.RunFolderCacheName), notices)
+                : null;
             var setup = new TrainingSetup
             {
                 Config = config with { RunDir = run.Path, Workers = config.ResolvedWorkers },
@@ -118,6 +124,7 @@ internal sealed class TrainingSetup : IDisposable
                 BestValAccuracy = resume is null ? null : TrainingState.BestValAccuracy(resume),
                 ResumedFrom = resumeFile,
                 RecipeLine = recipeLine,
+                Frozen = frozen,
             };
             setup.Notices.AddRange(notices);
             setup.WriteConfig();
@@ -262,6 +269,7 @@ internal sealed class TrainingSetup : IDisposable
 
     public void Dispose()
     {
+        Frozen?.Dispose();
         Optimizer.Dispose();
         Model.Dispose();
     }

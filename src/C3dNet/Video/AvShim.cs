@@ -40,7 +40,9 @@ internal static unsafe class AvShim
     private static delegate* unmanaged<int, void> setLogLevel;
     private static delegate* unmanaged<byte*, int, long, byte*, int, nint> open;
     private static delegate* unmanaged<nint, int*, int*, double*, long*, int*, void> info;
-    private static delegate* unmanaged<nint, double*, double*, int> next;
+    private static delegate* unmanaged<nint, int*, double*, double*, int> next;
+    private static delegate* unmanaged<nint, delegate* unmanaged<nint, int, int>, nint, int> skipUnkept;
+    private static delegate* unmanaged<nint, int> framesSkipped;
     private static delegate* unmanaged<nint, int, int, byte*, int, int> convert;
     private static delegate* unmanaged<nint, void> interrupt;
     private static delegate* unmanaged<nint, void> close;
@@ -60,7 +62,9 @@ internal static unsafe class AvShim
             setLogLevel = (delegate* unmanaged<int, void>)NativeLibrary.GetExport(lib, "c3dav_set_log_level");
             open = (delegate* unmanaged<byte*, int, long, byte*, int, nint>)NativeLibrary.GetExport(lib, "c3dav_open");
             info = (delegate* unmanaged<nint, int*, int*, double*, long*, int*, void>)NativeLibrary.GetExport(lib, "c3dav_info");
-            next = (delegate* unmanaged<nint, double*, double*, int>)NativeLibrary.GetExport(lib, "c3dav_next");
+            next = (delegate* unmanaged<nint, int*, double*, double*, int>)NativeLibrary.GetExport(lib, "c3dav_next");
+            skipUnkept = (delegate* unmanaged<nint, delegate* unmanaged<nint, int, int>, nint, int>)NativeLibrary.GetExport(lib, "c3dav_skip_unkept");
+            framesSkipped = (delegate* unmanaged<nint, int>)NativeLibrary.GetExport(lib, "c3dav_frames_skipped");
             convert = (delegate* unmanaged<nint, int, int, byte*, int, int>)NativeLibrary.GetExport(lib, "c3dav_convert");
             interrupt = (delegate* unmanaged<nint, void>)NativeLibrary.GetExport(lib, "c3dav_interrupt");
             close = (delegate* unmanaged<nint, void>)NativeLibrary.GetExport(lib, "c3dav_close");
@@ -108,14 +112,35 @@ internal static unsafe class AvShim
         return (w, h, fps, frames, rotation);
     }
 
-    /// <summary>Decodes the next frame (held by the shim): 1, 0 at the end, -1 on error (<see cref="Error"/>).</summary>
-    public static int Next(nint handle, out double seconds, out double duration)
+    /// <summary>
+    /// Decodes the next frame (held by the shim): 1, 0 at the end, -1 on error (<see cref="Error"/>), -2 when skipping
+    /// cannot count frames exactly (decode the video again without it). <paramref name="index"/>: the frame's number
+    /// in presentation order, skipped frames included.
+    /// </summary>
+    public static int Next(nint handle, out int index, out double seconds, out double duration)
     {
         double s, d;
-        int r = next(handle, &s, &d);
+        int i = 0;
+        int r = next(handle, &i, &s, &d);
+        index = i;
         seconds = s;
         duration = d;
         return r;
+    }
+
+    /// <summary>
+    /// From now on the shim does not decode non-reference H.264 frames that <paramref name="keep"/> (a GCHandle of a
+    /// Func&lt;int, bool&gt;, alive while the handle is) rejects. False when the video cannot skip (not H.264).
+    /// </summary>
+    public static bool SkipUnkept(nint handle, GCHandle keep) => skipUnkept(handle, &KeepCallback, GCHandle.ToIntPtr(keep)) == 1;
+
+    public static int FramesSkipped(nint handle) => framesSkipped(handle);
+
+    [UnmanagedCallersOnly]
+    private static int KeepCallback(nint context, int index)
+    {
+        try { return ((Func<int, bool>)GCHandle.FromIntPtr(context).Target!)(index) ? 1 : 0; }
+        catch { return 1; } // nothing may cross back into C; keeping a frame is always correct
     }
 
     /// <summary>Converts the frame <see cref="Next"/> decoded into BGR rows of <paramref name="stride"/> bytes: 0, or -1 on error.</summary>

@@ -1,4 +1,5 @@
 using C3dNet.Outputs;
+using Microsoft.Win32.SafeHandles;
 using OpenCvSharp;
 
 namespace C3dNet.Video;
@@ -123,11 +124,28 @@ internal static class FrameExtractor
                 Cv2.ImEncode(".jpg", output, out byte[] bytes, jpeg);
                 string file = Path.Combine(folder, FrameName(++written));
                 // A frame that cannot be written is the output's failure (disk full, read-only), not the video's.
-                try { File.WriteAllBytes(file, bytes); }
+                try { WriteNew(file, bytes); }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw AtomicFile.Failure(file, e); }
             }
         }
         return written;
+    }
+
+    /// <summary>
+    /// Writes a frame file as a new file (an existing one is deleted first). Not File.WriteAllBytes: .NET opens without
+    /// O_TRUNC and then truncates to 0 bytes, which on ext4 marks the file for writeback at close (auto_da_alloc), so every
+    /// close started the frame's disk write: a tenth of preprocessing's cpu time, measured.
+    /// </summary>
+    private static void WriteNew(string file, byte[] bytes)
+    {
+        SafeFileHandle handle;
+        try { handle = File.OpenHandle(file, FileMode.CreateNew, FileAccess.Write); }
+        catch (IOException) when (File.Exists(file))
+        {
+            File.Delete(file);
+            handle = File.OpenHandle(file, FileMode.CreateNew, FileAccess.Write);
+        }
+        using (handle) RandomAccess.Write(handle, bytes, 0);
     }
 
     private static void ClearFrames(string folder)

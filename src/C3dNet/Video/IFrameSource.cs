@@ -28,7 +28,8 @@ internal interface IFrameSource : IDisposable
     int FramesGrabbed { get; }
     /// <summary>
     /// Decodes frames in order, yielding those <paramref name="keep"/> accepts (all when null). Stops at the
-    /// end of the stream; throws <see cref="OperationCanceledException"/> on cancellation.
+    /// end of the stream; throws <see cref="OperationCanceledException"/> on cancellation. <paramref name="keep"/> must
+    /// depend on the index only: it may be asked ahead of decoding, more than once per index (frames not kept need not be decoded).
     /// </summary>
     IEnumerable<DecodedFrame> Frames(Func<int, bool>? keep, CancellationToken cancel);
 }

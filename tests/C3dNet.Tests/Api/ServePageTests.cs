@@ -6,14 +6,17 @@ using Xunit.Abstractions;
 
 namespace C3dNet.Tests.Api;
 
-/// <summary>The page at / in Debian's headless Chromium (driven by chromedriver): upload a video, see the top label and the timeline.</summary>
+/// <summary>
+/// The page at / in Debian's headless Chromium (driven by chromedriver): upload a video, see the top label and the timeline.
+/// The upload is an MJPG AVI, which Chromium cannot play: the page shows the server's thumbnail of each window instead.
+/// </summary>
 [Collection("motion model")]
 public class ServePageTests(MotionModelFixture motion, ITestOutputHelper output)
 {
     private const string Chromium = ChromiumFactAttribute.Chromium, Driver = ChromiumFactAttribute.Driver;
 
     [ChromiumFact]
-    public void The_page_uploads_a_video_and_shows_the_top_label_and_the_timeline()
+    public void The_page_uploads_a_video_and_shows_the_top_label_the_timeline_and_thumbnails_for_a_video_it_cannot_play()
     {
         var (path, cls) = motion.HeldOut[2];
         using var server = new ServerProcess(MotionModelFixture.CheckpointPath);
@@ -39,10 +42,40 @@ public class ServePageTests(MotionModelFixture motion, ITestOutputHelper output)
         Assert.Contains(MotionVideo.ClassNames[cls], browser.FindElement(By.Id("timeline")).Text);
         Assert.Contains(MotionVideo.ClassNames[cls], browser.FindElement(By.Id("status")).Text);
 
+        // Chromium cannot play an MJPG AVI: no player, one decoded thumbnail per window (a picture 112 pixels wide, from the
+        // server), each captioned with its window's top label, the first one current; stepping moves the highlight.
+        Assert.False(browser.FindElement(By.Id("player")).Displayed, "the video player is shown for a file Chromium cannot play");
+        Assert.True(browser.FindElement(By.Id("thumbs")).Displayed, "no thumbnails shown");
+        var thumbs = browser.FindElements(By.CssSelector("#thumbs figure"));
+        Assert.Equal(bars.Count, thumbs.Count);
+        var js = (IJavaScriptExecutor)browser;
+        var widths = ((IEnumerable<object>)js.ExecuteScript("return [...document.querySelectorAll('#thumbs img')].map(i => i.complete ? i.naturalWidth : -1);")!)
+            .Select(Convert.ToInt64).ToList();
+        Assert.All(widths, w => Assert.Equal(112L, w));
+        var windowLabels = ((IEnumerable<object>)js.ExecuteScript("return [...document.querySelectorAll('#timeline rect.window title')].map(t => t.textContent);")!)
+            .Select(o => ((string)o).Split(": ")[1].Split(' ')[0]).ToList();
+        for (int i = 0; i < thumbs.Count; i++) Assert.Contains($": {windowLabels[i]} ", thumbs[i].Text);
+        Assert.Equal(0, CurrentThumbnail(browser));
+        browser.FindElement(By.Id("next")).Click();
+        browser.FindElement(By.Id("next")).Click();
+        Assert.Equal(2, CurrentThumbnail(browser));
+        Assert.StartsWith(windowLabels[2] + " ", browser.FindElement(By.Id("thumb-label")).Text);
+        Assert.StartsWith($"3 of {thumbs.Count}", browser.FindElement(By.Id("thumb-index")).Text);
+        browser.FindElement(By.Id("prev")).Click();
+        Assert.Equal(1, CurrentThumbnail(browser));
+
         string artifacts = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "artifacts")).FullName;
         string shot = Path.Combine(artifacts, "serve-page.png");
         browser.GetScreenshot().SaveAsFile(shot);
         output.WriteLine($"screenshot: {shot}");
         Assert.True(new FileInfo(shot).Length > 1000);
+    }
+
+    /// <summary>The position of the highlighted thumbnail; fails unless exactly one is.</summary>
+    private static int CurrentThumbnail(ChromeDriver browser)
+    {
+        var current = browser.FindElements(By.CssSelector("#thumbs figure")).Select(f => f.GetAttribute("class")!.Split(' ').Contains("current")).ToList();
+        Assert.Equal(1, current.Count(c => c));
+        return current.IndexOf(true);
     }
 }

@@ -58,6 +58,49 @@ public class ServeTests(MotionModelFixture motion, ServerFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task Thumbnails_when_asked_are_each_windows_middle_frame_as_a_small_jpeg()
+    {
+        var (path, _) = motion.HeldOut[5];
+        var response = await Server.Client.PostAsync("v1/recognize?thumbnails=1", Upload(path));
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        var doc = JsonDocument.Parse(body).RootElement;
+        var thumbnails = doc.GetProperty("thumbnails").EnumerateArray().ToList();
+        // Without the thumbnails, the document is the library's.
+        var withoutThumbnails = new Dictionary<string, JsonElement> { ["inputs"] = doc.GetProperty("inputs"), ["failed"] = doc.GetProperty("failed") };
+        JsonAssert.Equivalent(Expected(path), JsonSerializer.Serialize(withoutThumbnails));
+        var windows = doc.GetProperty("inputs")[0].GetProperty("windows").EnumerateArray().ToList();
+        Assert.Equal(windows.Count, thumbnails.Count);
+
+        var source = Decode(path); // the held-out videos are decoded here with OpenCV; the server may use FFmpeg (a few levels apart)
+        for (int i = 0; i < windows.Count; i++)
+        {
+            int frame = (windows[i].GetProperty("start_frame").GetInt32() + windows[i].GetProperty("end_frame").GetInt32()) / 2;
+            Assert.Equal(frame, thumbnails[i].GetProperty("frame").GetInt32());
+            using var jpeg = OpenCvSharp.Cv2.ImDecode(Convert.FromBase64String(thumbnails[i].GetProperty("jpeg").GetString()!), OpenCvSharp.ImreadModes.Color);
+            Assert.Equal(112, jpeg.Cols);
+            Assert.Equal((int)Math.Round(source[frame].Rows * 112.0 / source[frame].Cols), jpeg.Rows);
+            using var expected = source[frame].Resize(new OpenCvSharp.Size(jpeg.Cols, jpeg.Rows), 0, 0, OpenCvSharp.InterpolationFlags.Area);
+            double meanDiff = OpenCvSharp.Cv2.Norm(expected, jpeg, OpenCvSharp.NormTypes.L1) / (jpeg.Total() * 3);
+            Assert.True(meanDiff < 6, $"thumbnail {i} (frame {frame}) differs from the frame by {meanDiff:0.00} levels on average");
+            // The moving square makes neighbouring frames differ: the thumbnail is that frame, not one next to it.
+            if (frame + 4 < source.Count)
+            {
+                using var later = source[frame + 4].Resize(new OpenCvSharp.Size(jpeg.Cols, jpeg.Rows), 0, 0, OpenCvSharp.InterpolationFlags.Area);
+                Assert.True(OpenCvSharp.Cv2.Norm(later, jpeg, OpenCvSharp.NormTypes.L1) / (jpeg.Total() * 3) > meanDiff, $"thumbnail {i} is closer to frame {frame + 4} than to {frame}");
+            }
+        }
+        foreach (var m in source) m.Dispose();
+        Assert.Empty(Server.UploadFiles());
+    }
+
+    private static List<OpenCvSharp.Mat> Decode(string path)
+    {
+        using var reader = C3dNet.Video.VideoReader.Open(path);
+        return reader.Frames().Select(f => f.Frame).ToList();
+    }
+
+    [Fact]
     public async Task Bad_uploads_get_400_with_the_reason_and_large_ones_413()
     {
         using var dir = new TempDir();
@@ -129,14 +172,27 @@ public class ServeLimitTests(MotionModelFixture motion)
     }
 
     [Fact]
-    public void Sigterm_stops_the_server_cleanly_and_removes_its_upload_folder()
+    public async Task Sigterm_answers_the_request_in_flight_with_503_then_stops_and_removes_its_uploads()
     {
-        var server = new ServerProcess(MotionModelFixture.CheckpointPath);
+        using var flag = new TempDir();
+        string paused = flag.File("paused");
+        // The request stops inside its turn at the model (the test seam) until the server cancels it: SIGTERM lands mid-request.
+        var server = new ServerProcess(MotionModelFixture.CheckpointPath,
+            new Dictionary<string, string> { ["C3D_TEST_PAUSE_AFTER"] = "request:1", ["C3D_TEST_PAUSED_FILE"] = paused });
         Assert.Single(server.UploadFolders());
+        var inFlight = server.Client.PostAsync("v1/recognize", ServeTests.Upload(motion.HeldOut[0].Path));
+        for (int i = 0; i < 2400 && !File.Exists(paused) && !inFlight.IsCompleted; i++) await Task.Delay(50);
+        Assert.True(File.Exists(paused), "the request did not reach the model");
+        Assert.Single(server.UploadFiles()); // its upload, saved under a server-made name
+
         var (code, stdout, stderr) = server.Stop();
+        using var response = await inFlight; // answered, not dropped
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("the server is shutting down", JsonDocument.Parse(body).RootElement.GetProperty("error").GetString());
         Assert.True(code == 0, stderr + stdout);
         Assert.Contains("server stopped", stdout + stderr);
-        Assert.Empty(server.UploadFolders());
+        Assert.Empty(server.UploadFolders()); // the upload and its folder
         server.Dispose();
     }
 }

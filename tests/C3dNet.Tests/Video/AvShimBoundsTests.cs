@@ -26,7 +26,7 @@ public class AvShimBoundsTests
         Assert.True(handle != 0, problem);
         try
         {
-            Assert.Equal(1, AvShim.Next(handle, out _, out _));
+            Assert.Equal(1, AvShim.Next(handle, out _, out _, out _));
             int stride = width * 3, size = stride * height;
             const byte Guard = 0xAB;
             var buffer = new byte[size + 4096];

@@ -121,6 +121,40 @@ public class FfmpegBackendTests(ITestOutputHelper output)
         Assert.Contains("reports 80 frames", ff.Warning);
     }
 
+    [FfmpegTheory]
+    [InlineData("mp4", 4)]
+    [InlineData("mp4", 3)]
+    [InlineData("ts", 4)]
+    public void Non_reference_H264_frames_that_are_not_kept_are_not_decoded_yet_counted_and_kept_frames_are_the_same(string container, int step)
+    {
+        using var dir = new TempDir();
+        string source = dir.File("s.avi"), video = dir.File($"b.{container}");
+        CodecVideos.Write(source, "MJPG", 90, 160, 96);
+        CodecVideos.H264(source, video, "-bf", "3"); // B-frames, some of them references (x264's b-pyramid), the rest not
+        var all = new List<(int Index, Mat Frame)>();
+        using (var full = VideoDecoders.OpenFile(video, VideoDecoder.Ffmpeg, 1))
+            all.AddRange(full.Frames(null, default).Select(f => (f.Index, f.Frame)));
+        int opencv;
+        using (var cv = VideoDecoders.OpenFile(video, VideoDecoder.OpenCv, 1))
+        {
+            foreach (var f in cv.Frames(_ => false, default)) f.Frame.Dispose();
+            opencv = cv.FramesGrabbed;
+        }
+        using var reader = (FfmpegReader)VideoDecoders.OpenFile(video, VideoDecoder.Ffmpeg, 1);
+        var kept = reader.Frames(i => i % step == 0, default).ToList();
+        output.WriteLine($"{container}, step {step}: {all.Count} frames (OpenCV {opencv}), {reader.FramesSkipped} not decoded, {kept.Count} kept");
+        Assert.Equal(opencv, all.Count);
+        Assert.Equal(all.Count, reader.FramesGrabbed);
+        Assert.InRange(reader.FramesSkipped, all.Count / 8, all.Count - kept.Count);
+        Assert.Equal(Enumerable.Range(0, all.Count).Where(i => i % step == 0), kept.Select(f => f.Index));
+        foreach (var f in kept)
+        {
+            Assert.Equal(0, Cv2.Norm(f.Frame, all[f.Index].Frame, NormTypes.L1)); // the very frame decoding everything gives
+            f.Frame.Dispose();
+        }
+        all.ForEach(f => f.Frame.Dispose());
+    }
+
     [Fact]
     public void Damaged_files_get_the_same_errors_with_both()
     {
