@@ -15,6 +15,7 @@ using static TorchSharp.torch;
 //   TrainBench clip-parts DIR                                    time of frame decoding vs ClipTensor.Write per clip
 //   TrainBench frozen [width] [headBatch] [headSteps] [clips] [fullSteps]  CPU s per clip: backbone forward (cache build), head step, full step
 //   TrainBench train DIR key=value ...                           a training run (TrainConfig options in snake_case), per-epoch lines
+//   TrainBench batches DIR key=value ...                         the same, with the training loss of every batch (recipe experiments)
 // Set OMP_WAIT_POLICY=PASSIVE when the cores are shared (see the report); C3D_THREADS sets libtorch threads for `train`.
 string mode = args.Length > 0 ? args[0] : "help";
 switch (mode)
@@ -125,6 +126,7 @@ switch (mode)
         break;
     }
     case "train":
+    case "batches":
     {
         var json = new System.Text.Json.Nodes.JsonObject { ["data"] = args[1], ["runs_root"] = "/tmp/c3d-bench-runs", ["test_every"] = 0, ["snapshot_every"] = 0 };
         foreach (var kv in args.Skip(2))
@@ -135,13 +137,24 @@ switch (mode)
         var config = TrainConfig.FromJson(json);
         C3dNet.Runtime.Threads.Configure(int.TryParse(Environment.GetEnvironmentVariable("C3D_THREADS"), out var th) ? th : null);
         var sw = Stopwatch.StartNew();
+        var batchLosses = new List<double>();
+        int lastBatch = 0;
+        double lastMean = 0;
         var progress = new SyncProgress(p =>
         {
-            if (p is EpochCompleted e)
+            if (p is BatchCompleted { Phase: TrainPhase.Train } b && mode == "batches")
+            {
+                batchLosses.Add(b.Loss * b.Batch - lastMean * lastBatch); // from the running mean
+                (lastBatch, lastMean) = (b.Batch, b.Loss);
+                Console.WriteLine($"{sw.Elapsed.TotalSeconds,6:F0}s epoch {b.Epoch} batch {b.Batch}: loss {batchLosses[^1]:F4} lr {b.Lr:G3}");
+            }
+            else if (p is PhaseStarted { Phase: TrainPhase.Train }) (lastBatch, lastMean) = (0, 0);
+            else if (p is EpochCompleted e)
                 Console.WriteLine($"{sw.Elapsed.TotalSeconds,6:F0}s epoch {e.Summary.Epoch,3}: train loss {e.Summary.Train.Loss:F3} acc {e.Summary.Train.Accuracy:F3} lr {e.Summary.Train.Lr:G3} | val loss {e.Summary.Val?.Loss:F3} acc {e.Summary.Val?.Accuracy:F3}");
             else if (p is TrainNotice n) Console.WriteLine("notice: " + n.Message);
         });
         var result = Trainer.Run(config, progress);
+        if (mode == "batches") Console.WriteLine($"batch losses: {string.Join(", ", batchLosses.Select(l => l.ToString("F4")))}; CPU {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F0} s");
         Console.WriteLine($"done in {sw.Elapsed.TotalSeconds:F0}s, best val {result.BestValAccuracy:F3}, run {result.RunDir}");
         break;
     }

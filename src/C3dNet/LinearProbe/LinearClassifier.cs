@@ -26,9 +26,12 @@ internal static class LinearModelKinds
 internal sealed record LinearClassifier(LinearModelKind Kind, double C, int Width, IReadOnlyList<int> Classes, double[] Weight, double[] Bias,
     SolverStats Stats)
 {
-    /// <summary>Fits on features <paramref name="x"/> ([videos, width], float64) with class labels <paramref name="labels"/>.</summary>
+    /// <summary>
+    /// Fits on features <paramref name="x"/> ([videos, width]; float32, as <c>c3d linear</c> gives them, or float64: the
+    /// products with the features run in their dtype, the rest in float64) with class labels <paramref name="labels"/>.
+    /// </summary>
     /// <param name="kind">The linear model.</param>
-    /// <param name="x">Features, [videos, width] float64.</param>
+    /// <param name="x">Features, [videos, width], float32 or float64.</param>
     /// <param name="labels">The class of every row.</param>
     /// <param name="c">Inverse regularisation strength (scikit-learn's C).</param>
     /// <param name="tolerance">The solver's stopping tolerance.</param>
@@ -47,13 +50,13 @@ internal sealed record LinearClassifier(LinearModelKind Kind, double C, int Widt
 
         using var scope = NewDisposeScope();
         var rows = tensor(labels.Select(l => (long)row[l]).ToArray());
-        var oneHot = nn.functional.one_hot(rows, classes.Length).to_type(x.dtype);
+        var oneHot = nn.functional.one_hot(rows, classes.Length).to_type(ScalarType.Float64);
         using IConvexObjective objective = kind == LinearModelKind.Logistic
             ? new LogisticObjective(x, oneHot, c)
             : new SquaredHingeObjective(x, oneHot * 2 - 1, c);
         var start = warmStart is not null && warmStart.Classes.SequenceEqual(classes) && warmStart.Kind == kind
-            ? warmStart.Parameters(x.dtype)
-            : zeros(classes.Length, width + 1, x.dtype);
+            ? warmStart.Parameters(ScalarType.Float64)
+            : zeros(classes.Length, width + 1, ScalarType.Float64);
         var (w, stats) = NewtonSolver.Minimise(objective, start, tolerance, cancel);
         using (w)
         {

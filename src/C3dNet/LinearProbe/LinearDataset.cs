@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace C3dNet.LinearProbe;
 
-/// <summary>Feature vectors of some videos with their class labels; <see cref="Features"/> is [videos, width] float64, L2-normalised per row.</summary>
+/// <summary>Feature vectors of some videos with their class labels; <see cref="Features"/> is [videos, width] float32 (normalised in float64), L2-normalised per row.</summary>
 internal sealed class LabelledFeatures(IReadOnlyList<string> videos, Tensor features, IReadOnlyList<int> labels) : IDisposable
 {
     public IReadOnlyList<string> Videos { get; } = videos;
@@ -64,7 +64,8 @@ internal sealed class LinearDataset : IDisposable
         for (int i = 0; i < rows.Count; i++) rows[i].Feature.Values.CopyTo(flat, i * width);
         using var scope = NewDisposeScope();
         var x = tensor(flat, [rows.Count, width]).to_type(ScalarType.Float64);
-        return new LabelledFeatures(rows.Select(r => r.Video.Name).ToList(), L2Normalise(x).MoveToOuterDisposeScope(), rows.Select(r => r.Video.Label).ToList());
+        return new LabelledFeatures(rows.Select(r => r.Video.Name).ToList(), L2Normalise(x).to_type(ScalarType.Float32).MoveToOuterDisposeScope(),
+            rows.Select(r => r.Video.Label).ToList());
     }
 
     /// <summary>Rows scaled to unit L2 norm; all-zero rows stay zero.</summary>

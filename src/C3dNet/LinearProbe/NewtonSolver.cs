@@ -6,15 +6,23 @@ namespace C3dNet.LinearProbe;
 internal sealed record SolverStats(int Iterations, int CgIterations, bool Converged, double Value, double RelativeGradient);
 
 /// <summary>
-/// Truncated Newton (Newton-CG) with a backtracking Armijo line search, full batch, in the tensors' dtype (float64 here).
+/// Truncated Newton (Newton-CG) with a backtracking Armijo line search, full batch, parameters in float64.
 /// The objectives are strictly convex in the parameters that matter, so any good optimiser reaches the optimum that
 /// scikit-learn's solvers reach; Newton does so in few passes over the data (each CG step costs two matrix products
 /// with the features, like one gradient), which L-BFGS needed many more of at large C.
+/// When the objective's rows are independent problems (one-vs-rest), conjugate gradients run per row, each with its own
+/// step lengths and stopping point, in the same matrix products: a row stops as soon as its own problem is solved.
 /// Stops when ||gradient|| &lt;= tolerance x <see cref="IConvexObjective.GradientScale"/>.
 /// </summary>
 internal static class NewtonSolver
 {
-    public const double DefaultTolerance = 1e-10;
+    /// <summary>
+    /// What <c>c3d linear</c> fits to: predictions and cross-validation accuracies are those of the exact optimum (measured on
+    /// the scikit-learn fixture and on UCF101-size features, bench/LinearBench), at a fraction of the passes of 1e-10, and
+    /// above the rounding level of float32 features. Tests of the optimum itself use <see cref="TightTolerance"/> on float64.
+    /// </summary>
+    public const double DefaultTolerance = 1e-5;
+    public const double TightTolerance = 1e-10;
     private const int MaxIterations = 100, MaxCgIterations = 1000;
 
     /// <summary>Minimises from <paramref name="start"/> (not modified); returns the minimiser (the caller disposes it).</summary>
@@ -23,57 +31,79 @@ internal static class NewtonSolver
     {
         var w = start.clone().DetachFromDisposeScope();
         int iterations = 0, cgTotal = 0;
-        double firstNorm = 0, value = double.NaN, relative = double.NaN;
+        double value = double.NaN, relative = double.NaN;
+        Tensor? firstNorms = null;
         bool converged = false;
-        for (; iterations <= MaxIterations; iterations++)
+        // A row whose gradient is below its share of the tolerance needs no more steps.
+        double rowTolerance = tolerance * objective.GradientScale / Math.Sqrt(objective.IndependentRows ? start.shape[0] : 1);
+        try
         {
-            cancel.ThrowIfCancellationRequested();
-            using var scope = NewDisposeScope();
-            value = objective.ValueAndGradient(w, out var g);
-            double norm = g.norm().item<double>();
-            relative = norm / objective.GradientScale;
-            if (iterations == 0) firstNorm = Math.Max(norm, double.Epsilon);
-            if (relative <= tolerance) { converged = true; break; }
-            if (iterations == MaxIterations) break;
-            // Solve H d = -g loosely far from the optimum, tightly near it (superlinear convergence).
-            double forcing = Math.Min(0.5, Math.Sqrt(norm / firstNorm));
-            var (d, cg) = ConjugateGradient(objective, g, forcing * norm);
-            cgTotal += cg;
-            double slope = (g * d).sum().item<double>();
-            double step = 1;
-            Tensor next = w + d;
-            while (objective.Value(next) > value + 1e-4 * step * slope)
+            for (; iterations <= MaxIterations; iterations++)
             {
-                step /= 2;
-                if (step < 1e-12) return (w, new SolverStats(iterations, cgTotal, false, value, relative)); // no descent left: at rounding level
-                next = w + step * d;
+                cancel.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                value = objective.ValueAndGradient(w, out var g);
+                double norm = g.norm().item<double>();
+                relative = norm / objective.GradientScale;
+                if (relative <= tolerance) { converged = true; break; }
+                if (iterations == MaxIterations) break;
+                // Solve H d = -g loosely far from the optimum, tightly near it (superlinear convergence), per row when rows are independent.
+                var norms = RowNorms(objective, g);
+                if (firstNorms is null) firstNorms = norms.clamp_min(double.Epsilon).DetachFromDisposeScope();
+                var forcing = (norms / firstNorms).sqrt().clamp_max(0.5);
+                var target = (forcing * norms).clamp_min(rowTolerance);
+                var (d, cg) = ConjugateGradient(objective, g, target);
+                cgTotal += cg;
+                double slope = (g * d).sum().item<double>();
+                double step = 1;
+                Tensor next = w + d;
+                while (objective.Value(next) > value + 1e-4 * step * slope)
+                {
+                    step /= 2;
+                    if (step < 1e-12) return (w, new SolverStats(iterations, cgTotal, false, value, relative)); // no descent left: at rounding level
+                    next = w + step * d;
+                }
+                w.Dispose();
+                w = next.DetachFromDisposeScope();
             }
-            w.Dispose();
-            w = next.DetachFromDisposeScope();
         }
+        finally { firstNorms?.Dispose(); }
         return (w, new SolverStats(iterations, cgTotal, converged, value, relative));
     }
 
-    /// <summary>Conjugate gradients on H d = -g from d = 0, until ||residual|| &lt;= <paramref name="target"/>.</summary>
-    private static (Tensor Direction, int Iterations) ConjugateGradient(IConvexObjective objective, Tensor g, double target)
+    /// <summary>||g|| per row ([rows, 1]) when rows are independent, else of all ([1, 1]).</summary>
+    private static Tensor RowNorms(IConvexObjective objective, Tensor g) =>
+        objective.IndependentRows ? g.norm(1, keepdim: true) : g.norm().reshape(1, 1);
+
+    private static Tensor Dot(IConvexObjective objective, Tensor a, Tensor b) =>
+        objective.IndependentRows ? (a * b).sum(1, keepdim: true) : (a * b).sum().reshape(1, 1);
+
+    /// <summary>
+    /// Conjugate gradients on H d = -g from d = 0, per row (or for all) until ||residual|| &lt;= <paramref name="target"/>
+    /// ([rows, 1] or [1, 1]); a row whose curvature is not positive stops (only in the null space of an unpenalised intercept).
+    /// </summary>
+    private static (Tensor Direction, int Iterations) ConjugateGradient(IConvexObjective objective, Tensor g, Tensor target)
     {
         var d = zeros_like(g);
         var r = -g;
         var p = r.clone();
-        double rr = (r * r).sum().item<double>();
+        var rr = Dot(objective, r, r);
+        var open = rr.gt(target * target);
         int i = 0;
-        for (; i < MaxCgIterations && Math.Sqrt(rr) > target; i++)
+        for (; i < MaxCgIterations && open.any().item<bool>(); i++)
         {
             using var step = NewDisposeScope();
             var hp = objective.HessianTimes(p);
-            double curvature = (p * hp).sum().item<double>();
-            if (curvature <= 0) break; // only in the null space of an unpenalised intercept; stop with what we have
-            double alpha = rr / curvature;
-            d.add_(p, alpha);
-            r.add_(hp, -alpha);
-            double next = (r * r).sum().item<double>();
-            p.mul_(next / rr).add_(r);
-            rr = next;
+            var curvature = Dot(objective, p, hp);
+            var moving = open.logical_and(curvature.gt(0));
+            if (!moving.any().item<bool>()) break;
+            var alpha = where(moving, rr / where(moving, curvature, ones_like(curvature)), zeros_like(rr));
+            d.add_(p * alpha);
+            r.sub_(hp * alpha);
+            var next = Dot(objective, r, r);
+            p.mul_(where(moving, next / rr.clamp_min(double.Epsilon), zeros_like(rr))).add_(r);
+            rr = next.MoveToOuterDisposeScope();
+            open = moving.logical_and(rr.gt(target * target)).MoveToOuterDisposeScope();
         }
         return (d, i);
     }

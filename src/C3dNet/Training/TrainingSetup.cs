@@ -64,6 +64,7 @@ internal sealed class TrainingSetup : IDisposable
                 resume?.TrainConfig is { } saved ? RecipeOfSavedRun(requested.ContinuingFrom(saved)) : TrainingRecipe.Resolve(requested),
                 architecture, requested).Validated();
             string recipeLine = RecipeNotice(config, requested, continuing: resume?.TrainConfig is not null);
+            if (ScratchWithPretrained(config, requested) is { } mismatch) notices.Add(mismatch);
             if (resume?.TrainConfig is not null && DifferingOptions(requested, config) is { Count: > 0 } differ)
                 notices.Add($"{resumeFile}: the run continues with its own training options; this command's differ and are not used: {string.Join(", ", differ)}");
             var modelConfig = ModelConfigFor(config, data, resume, pre);
@@ -172,6 +173,20 @@ internal sealed class TrainingSetup : IDisposable
         c.Recipe == TrainingRecipe.Auto || c.FromRecipe is null
             ? c with { Recipe = c.Recipe == TrainingRecipe.Auto ? TrainingRecipe.ReferenceName : c.Recipe, FromRecipe = [] }
             : c;
+
+    /// <summary>
+    /// The warning for --pretrained with --recipe scratch: that recipe is made for random weights, and its input scale (when it
+    /// set one) feeds the Sports-1M weights inputs 64 times smaller than those they learned on. Null when the pair is not given.
+    /// </summary>
+    internal static string? ScratchWithPretrained(TrainConfig config, TrainConfig requested)
+    {
+        if (requested.Pretrained is null || config.Recipe != TrainingRecipe.ScratchName || requested.Resume is not null) return null;
+        string scale = config.FromRecipe?.Contains(TrainConfig.Key(nameof(TrainConfig.InputScale))) == true
+            ? $" and divides the input by {config.InputScale:g3} (input_scale), while the pretrained weights expect pixel - mean (input scale 1)"
+            : "";
+        return $"--pretrained with --recipe {TrainingRecipe.ScratchName}: that recipe is made for training from random weights{scale}; " +
+               $"for fine-tuning, leave --recipe at auto (reference with --pretrained) or give the options you want explicitly";
+    }
 
     /// <summary>The recipe line printed at the start: which recipe, why, and every value it set.</summary>
     private static string RecipeNotice(TrainConfig config, TrainConfig requested, bool continuing)

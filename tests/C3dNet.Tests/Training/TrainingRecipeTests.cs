@@ -117,6 +117,30 @@ public class TrainingRecipeTests
             Number(train["input_scale"])));
     }
 
+    [Fact]
+    public void Pretrained_weights_with_the_scratch_recipe_get_a_warning_naming_the_input_scale_and_auto_gets_none()
+    {
+        using var dir = TrainingData.Small(train: 1, val: 0, test: 0, width: 171, height: 128);
+        string[] common = ["train", "--data", dir.File("data"), "--epochs", "1", "--max-batches", "1", "--batch-size", "2", "--width-mult", "0.125",
+            "--pretrained", Fixtures.PretrainedNarrow, "--device", "cpu", "--test-every", "0", "--snapshot-every", "0"];
+        var (code, stdout, stderr) = CliRunner.Run([.. common, "--run-dir", dir.File("scratch"), "--recipe", "scratch"]);
+        Assert.True(code == 0, stdout + stderr);
+        string warning = System.Text.RegularExpressions.Regex.Replace(stderr, @"\s+", " ");
+        Assert.Contains("--pretrained with --recipe scratch: that recipe is made for training from random weights and divides the input by 64 (input_scale), " +
+                        "while the pretrained weights expect pixel - mean (input scale 1)", warning);
+        Assert.DoesNotContain("--pretrained with --recipe", stdout);
+
+        // With --input-scale given, the warning says only what still applies; with auto (reference) there is none.
+        (code, stdout, stderr) = CliRunner.Run([.. common, "--run-dir", dir.File("scaled"), "--recipe", "scratch", "--input-scale", "1"]);
+        Assert.True(code == 0, stdout + stderr);
+        warning = System.Text.RegularExpressions.Regex.Replace(stderr, @"\s+", " ");
+        Assert.Contains("--pretrained with --recipe scratch: that recipe is made for training from random weights; for fine-tuning", warning);
+        Assert.DoesNotContain("divides the input", warning);
+        (code, stdout, stderr) = CliRunner.Run([.. common, "--run-dir", dir.File("auto")]);
+        Assert.True(code == 0, stdout + stderr);
+        Assert.DoesNotContain("--pretrained with --recipe", stdout + stderr);
+    }
+
     /// <summary>A JSON number as a double (a checkpoint's pickled train_config gives 40.0 back as an integer).</summary>
     private static double Number(JsonNode? node) => double.Parse(node!.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture);
 }
