@@ -157,6 +157,9 @@ internal sealed record TrainConfig
         Check(ValClips >= 1, $"--val-clips must be at least 1, got {ValClips}");
         Check(MaxBatches is null or >= 1, $"--max-batches must be at least 1, got {MaxBatches}");
         Check(CacheClips >= 1, $"--cache-clips must be at least 1, got {CacheClips}");
+        // The cache options shape a frozen run only; given to any other run they would do nothing (a resumed run knows from its saved config).
+        Check(Resume is not null || Frozen || Given is null || !Given.Overlaps([nameof(CacheClips), nameof(CacheDir), nameof(CacheFeatures)]),
+            "--cache-clips, --cache-dir and --no-feature-cache apply to a frozen backbone only: add --freeze-backbone or --train-layers");
         Check(Workers >= 0, $"--workers must be at least 0, got {Workers}");
         return this;
     }
