@@ -47,7 +47,7 @@ internal static partial class CommandRunner
         bool verbose = parse.GetValue(Verbose) || Environment.GetEnvironmentVariable("C3D_VERBOSE") == "1";
         if (needsTorch && NativeLibraries.CheckTorch() is { } torchProblem) { ConsoleUi.Error(torchProblem); return Failed; }
         if (needsOpenCv && NativeLibraries.CheckOpenCv() is { } cvProblem) { ConsoleUi.Error(cvProblem); return Failed; }
-        if (needsTorch) Threads.Configure();
+        if (needsTorch) { Threads.Configure(); TensorMemory.KeepFreedBuffers(); }
         if (needsOpenCv && !verbose) OpenCvLogging.Quiet(); // bad videos and cameras are reported by the verbs, naming the file
         using var interrupt = new InterruptSignal(stopping);
         try
