@@ -82,6 +82,7 @@ internal sealed class VideoResNet : Module<Tensor, Tensor>, IClipNetwork, IBackb
         fc = Linear(FeatureSize, numClasses);
         RegisterComponents();
         InitWeights();
+        ChannelsLast3d.Apply(this);
     }
 
     /// <summary>VideoResNet.__init__'s initialisation: kaiming_normal_ (fan_out, relu) convs, BN 1 and 0, fc normal(0, 0.01) and 0.</summary>
@@ -132,7 +133,7 @@ internal sealed class VideoResNet : Module<Tensor, Tensor>, IClipNetwork, IBackb
     {
         if (x.dim() != 5 || x.shape[1] != 3)
             throw new ArgumentException($"{Architecture.Name} expects input (N, 3, T, H, W); got ({string.Join(", ", x.shape)})");
-        x = stem.call(x);
+        x = stem.call(ChannelsLast3d.Of(x));
         x = layer4.call(layer3.call(layer2.call(layer1.call(x))));
         return avgpool.call(x).flatten(1);
     }
