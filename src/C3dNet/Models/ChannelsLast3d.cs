@@ -19,12 +19,15 @@ internal static class ChannelsLast3d
         return x.permute(0, 2, 3, 4, 1).contiguous().permute(0, 4, 1, 2, 3);
     }
 
-    /// <summary>Moves every 5-D parameter of <paramref name="module"/> to channels-last strides, in place.</summary>
-    public static void Apply(nn.Module module)
+    /// <summary>Moves every 5-D parameter of <paramref name="module"/> to channels-last (or back to contiguous) strides, in place.</summary>
+    public static void Apply(nn.Module module, bool channelsLast = true)
     {
         using var _ = no_grad();
         foreach (var p in module.parameters())
-            if (p.dim() == 5 && !IsChannelsLast(p)) p.set_(Of(p.detach()));
+        {
+            if (p.dim() != 5 || IsChannelsLast(p) == channelsLast) continue;
+            p.set_(channelsLast ? Of(p.detach()) : p.detach().contiguous());
+        }
     }
 
     private static bool IsChannelsLast(Tensor x)

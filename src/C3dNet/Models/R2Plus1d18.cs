@@ -8,7 +8,7 @@ namespace C3dNet.Models;
 internal static class R2Plus1d18
 {
     public static readonly VideoResNetArchitecture Architecture = new("r2plus1d_18", VideoStem.R2Plus1d,
-        [VideoConv.TwoPlusOneD, VideoConv.TwoPlusOneD, VideoConv.TwoPlusOneD, VideoConv.TwoPlusOneD]);
+        [VideoConv.TwoPlusOneD, VideoConv.TwoPlusOneD, VideoConv.TwoPlusOneD, VideoConv.TwoPlusOneD], TrainsChannelsLast: false);
 
     public static ModelInput Kinetics400Input => ModelInput.Kinetics400;
 

@@ -10,7 +10,13 @@ namespace C3dNet.Models;
 /// the convolution of each of its four layers. The three torchvision offers are <see cref="R3d18"/>,
 /// <see cref="Mc3_18"/> and <see cref="R2Plus1d18"/>.
 /// </summary>
-internal sealed record VideoResNetArchitecture(string Name, VideoStem Stem, IReadOnlyList<VideoConv> LayerConvs)
+/// <param name="Name">torchvision's function name.</param>
+/// <param name="Stem">The stem.</param>
+/// <param name="LayerConvs">The convolution of each of layer1-4.</param>
+/// <param name="TrainsChannelsLast">Whether training also runs in channels-last layout (<see cref="ChannelsLast3d"/>); eval
+/// always does. Chosen by measurement (bench/compare, 2-core AVX2 EPYC): r2plus1d_18's train step fell to 0.79x torchvision's
+/// in channels-last, the others gained or held (mc3_18 0.95x to 1.03x, r3d_18 1.08x).</param>
+internal sealed record VideoResNetArchitecture(string Name, VideoStem Stem, IReadOnlyList<VideoConv> LayerConvs, bool TrainsChannelsLast = true)
 {
     /// <summary>The three torchvision offers, in its order.</summary>
     public static IReadOnlyList<VideoResNetArchitecture> All => [R3d18.Architecture, Mc3_18.Architecture, R2Plus1d18.Architecture];
@@ -82,8 +88,16 @@ internal sealed class VideoResNet : Module<Tensor, Tensor>, IClipNetwork, IBackb
         fc = Linear(FeatureSize, numClasses);
         RegisterComponents();
         InitWeights();
-        ChannelsLast3d.Apply(this);
+        UseLayoutFor(training);
     }
+
+    public override void train(bool on = true)
+    {
+        base.train(on);
+        UseLayoutFor(on);
+    }
+
+    private void UseLayoutFor(bool training) => ChannelsLast3d.Apply(this, channelsLast: !training || Architecture.TrainsChannelsLast);
 
     /// <summary>VideoResNet.__init__'s initialisation: kaiming_normal_ (fan_out, relu) convs, BN 1 and 0, fc normal(0, 0.01) and 0.</summary>
     private void InitWeights()
@@ -133,7 +147,7 @@ internal sealed class VideoResNet : Module<Tensor, Tensor>, IClipNetwork, IBackb
     {
         if (x.dim() != 5 || x.shape[1] != 3)
             throw new ArgumentException($"{Architecture.Name} expects input (N, 3, T, H, W); got ({string.Join(", ", x.shape)})");
-        x = stem.call(ChannelsLast3d.Of(x));
+        x = stem.call(training && !Architecture.TrainsChannelsLast ? x.contiguous() : ChannelsLast3d.Of(x));
         x = layer4.call(layer3.call(layer2.call(layer1.call(x))));
         return avgpool.call(x).flatten(1);
     }
