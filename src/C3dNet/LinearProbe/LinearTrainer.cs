@@ -64,6 +64,8 @@ internal static class LinearTrainer
             : SplitMembership.FromOfficialLists(o.SplitDir!, o.SplitIndex!.Value, o.Labels);
         using var data = LinearDataset.Join(features, membership);
         var train = data.Train;
+        stage?.Report($"rotating {train.Count} videos' features to their principal axes");
+        using var rotated = RotatedFeatures.Of(train.Features); // once, for the cross-validation and the final fit
 
         CrossValidationResult? cv = null;
         var fewer = new List<string>();
@@ -77,11 +79,11 @@ internal static class LinearTrainer
             var folds = CrossValidation.StratifiedFolds(train.Labels, o.Folds, o.Seed);
             var progress = stage is null ? null : new Runtime.SyncProgress<CrossValidationProgress>(p =>
                 stage.Report($"cross-validation on {train.Count} videos: fold {p.Fold + 1}/{o.Folds}, C={p.C:G4} ({p.Done}/{p.Total} fits)"));
-            cv = CrossValidation.ChooseC(o.Model, train.Features, train.Labels, folds, o.Grid, o.Seed, progress, cancel);
+            cv = CrossValidation.ChooseC(o.Model, train.Features, train.Labels, folds, o.Grid, o.Seed, progress, cancel, rotated);
             c = cv.BestC;
         }
         stage?.Report($"fitting {o.Model.Name()} with C={c:G4} on {train.Count} videos");
-        var classifier = LinearClassifier.Fit(o.Model, train.Features, train.Labels, c, cancel: cancel);
+        var classifier = LinearClassifier.Fit(o.Model, rotated, train.Labels, c, cancel: cancel);
 
         stage?.Report($"scoring {data.Test.Count} test videos");
         var report = Evaluate(classifier, data.ClassNames, data.Test);
