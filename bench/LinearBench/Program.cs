@@ -60,7 +60,9 @@ switch (mode)
         using var xTrain = x.narrow(0, 0, m);
         using var xHeld = x.narrow(0, m, n - m);
         var start = Cpu();
-        var fitted = LinearClassifier.Fit(kind, xTrain, labels[..m], c, precondition: how != "plain");
+        RotatedFeatures? axes = how == "plain" ? null : RotatedFeatures.Of(xTrain);
+        var fitted = axes is null ? LinearClassifier.Fit(kind, xTrain, labels[..m], c) : LinearClassifier.Fit(kind, axes, labels[..m], c);
+        axes?.Dispose();
         double fitCpu = Cpu() - start;
         int right = fitted.Predict(xHeld).Zip(labels[m..]).Count(p => p.First == p.Second);
         int trainRight = fitted.Predict(xTrain).Zip(labels[..m]).Count(p => p.First == p.Second);
@@ -94,7 +96,7 @@ switch (mode)
         foreach (double c in LinearOptions.DefaultGrid)
         {
             start = Cpu();
-            previous = foldRotated is null ? LinearClassifier.Fit(kind, xTrain, yTrain, c, previous, precondition: false) : LinearClassifier.Fit(kind, foldRotated, yTrain, c, previous);
+            previous = foldRotated is null ? LinearClassifier.Fit(kind, xTrain, yTrain, c, previous) : LinearClassifier.Fit(kind, foldRotated, yTrain, c, previous);
             double fitCpu = Cpu() - start;
             int right = previous.Predict(xHeld).Zip(heldRows).Count(p => p.First == labels[p.Second]);
             Console.WriteLine($"  C={c}: {fitCpu:F1} s CPU, {previous.Stats.Iterations} Newton, {previous.Stats.CgIterations} CG steps, converged {previous.Stats.Converged}, held-out {(double)right / heldRows.Length:F4}");

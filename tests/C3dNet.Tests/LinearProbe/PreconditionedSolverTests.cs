@@ -29,8 +29,9 @@ public class PreconditionedSolverTests
         using (x)
         {
             var kind = LinearModelKinds.Parse(model);
-            var plain = LinearClassifier.Fit(kind, x, labels, c, tolerance: NewtonSolver.TightTolerance, precondition: false);
-            var rotated = LinearClassifier.Fit(kind, x, labels, c, tolerance: NewtonSolver.TightTolerance, precondition: true);
+            using var axes = RotatedFeatures.Of(x);
+            var plain = LinearClassifier.Fit(kind, x, labels, c, tolerance: NewtonSolver.TightTolerance);
+            var rotated = LinearClassifier.Fit(kind, axes, labels, c, tolerance: NewtonSolver.TightTolerance);
             Assert.True(plain.Stats.Converged && rotated.Stats.Converged, $"plain {plain.Stats}, rotated {rotated.Stats}");
 
             double scale = plain.Weight.Max(Math.Abs);
