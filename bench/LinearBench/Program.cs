@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 //   LinearBench fit [svm|logistic] [train] [classes] [width] [seed] [noise]   the rotation, cross-validation over the default
 //                                                                   C grid and the final fit, in memory; CPU seconds and solver steps per stage
 //   LinearBench one svm|logistic C [train] [classes] [width] [seed] [noise] [plain]   one fit on 80% of the videos
+//   LinearBench path svm|logistic [plain]                          cross-validation's fold 0: every C of the grid, warm-started
 //   LinearBench write DIR [train] [test] [classes] [width] [seed]    a features folder and UCF101-format split lists of
 //                                                                   generated features, for timing `c3d linear` end to end:
 //       c3d linear --features DIR/features --split-dir DIR/splits --split-index 1 --out DIR/model.json
@@ -131,7 +132,7 @@ switch (mode)
         break;
     }
     default:
-        Console.WriteLine("usage: LinearBench fit [svm|logistic] [train] [classes] [width] [seed] | write DIR [train] [test] [classes] [width] [seed]");
+        Console.WriteLine("usage: LinearBench fit [svm|logistic] ... | one svm|logistic C ... [plain] | path svm|logistic [plain] | write DIR ... (see Program.cs)");
         break;
 }
 
