@@ -6,8 +6,8 @@ using TorchSharp.PyBridge;
 namespace C3dNet.Checkpoints;
 
 /// <summary>
-/// Reads and writes files in PyTorch's zip serialization format (what torch.save writes since 1.6),
-/// through TorchSharp.PyBridge. Writes are atomic: a temporary file is renamed into place.
+/// Reads and writes files in PyTorch's zip serialization format (what torch.save writes since 1.6): reads through
+/// TorchSharp.PyBridge, writes through <see cref="PyTorchWriter"/>. Writes are atomic: a temporary file is renamed into place.
 /// </summary>
 internal static class PyTorchFile
 {
@@ -58,8 +58,8 @@ internal static class PyTorchFile
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
         AtomicFile.Write(full, temp =>
         {
-            using var stream = File.Create(temp); // File.Create truncates; the path overload of PyBridge may not
-            PyTorchPickler.PickleStateDict(stream, dict, leaveOpen: true);
+            using var stream = File.Create(temp);
+            PyTorchWriter.Write(stream, dict);
             stream.Flush(flushToDisk: true);
         });
     }

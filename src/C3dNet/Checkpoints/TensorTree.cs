@@ -11,10 +11,13 @@ internal static class TensorTree
     /// view of a temporary base tensor and never disposes the base, which then keeps its storage alive until the
     /// finalizer runs; the scope disposes those bases at once (the views keep the storage they need).
     /// </summary>
-    public static T Unpickle<T>(Func<T> unpickle) where T : class
+    public static T Unpickle<T>(Func<T> unpickle) where T : class => KeepOnlyResult(unpickle);
+
+    /// <summary>Runs <paramref name="make"/> inside a dispose scope that disposes every tensor it made except those the result holds.</summary>
+    public static T KeepOnlyResult<T>(Func<T> make) where T : class
     {
         using var scope = NewDisposeScope();
-        var result = unpickle();
+        var result = make();
         var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
         MoveOut(result, seen);
         return result;

@@ -78,6 +78,9 @@ internal sealed class TrainingSetup : IDisposable
             if (resume is not null) CheckpointLoader.ClassNamesForData(resume, resumeFile!, data.ClassNames, data.Root);
             if (resume is not null && resume.ModelConfigInferred && Math.Abs(requested.WidthMultiplier - modelConfig.WidthMultiplier) > 1e-9)
                 notices.Add($"{resumeFile}: width multiplier {modelConfig.WidthMultiplier} taken from the checkpoint's weights (--width-mult {requested.WidthMultiplier} ignored)");
+            if (pre is not null && resume is null && Math.Abs(requested.WidthMultiplier - modelConfig.WidthMultiplier) > 1e-9 &&
+                requested.Given?.Contains(nameof(TrainConfig.WidthMultiplier)) != false)
+                notices.Add($"{requested.Pretrained}: width multiplier {modelConfig.WidthMultiplier} taken from the weights (--width-mult {requested.WidthMultiplier} ignored)");
 
             var train = new ClipDataset(SplitVideos(data, "train", notices, required: true), modelConfig);
             foreach (var missing in data.ClassNames.Where(c => !train.Videos.Any(v => v.ClassName == c)))
@@ -231,6 +234,19 @@ internal sealed class TrainingSetup : IDisposable
             WidthMultiplier = config.WidthMultiplier, InputScale = config.InputScale, FrameStep = data.FrameStep,
             ResizeWidth = config.ResolvedResizeWidth, ResizeHeight = config.ResolvedResizeHeight,
         };
+        if (resume is null && pre is not null)
+        {
+            // Pretrained C3D weights fix the width, and the crop through fc6's input size: taken from the file
+            // (recorded in ours, inferred from the shapes of others) unless --crop-size was given.
+            var p = pre.ModelConfig;
+            int crop = config.Given is { } given && !given.Contains(nameof(TrainConfig.CropSize)) ? p.CropSize : config.CropSize;
+            return (fromOptions with
+            {
+                WidthMultiplier = p.WidthMultiplier, CropSize = crop,
+                ResizeWidth = config.ResizeWidth ?? C3dConfig.FrameSizeFor(crop).Width,
+                ResizeHeight = config.ResizeHeight ?? C3dConfig.FrameSizeFor(crop).Height,
+            }).Validated();
+        }
         if (resume is null) return fromOptions.Validated();
         var w = resume.ModelConfig; // inferred from a reference checkpoint's weight shapes
         return (fromOptions with

@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using C3dNet.Checkpoints;
+using C3dNet.Models;
+using C3dNet.Runtime;
 using C3dNet.Training;
 
 namespace C3dNet.Tests.Training;
@@ -86,6 +88,31 @@ public class TrainerTests
         foreach (var key in new[] { "conv1.weight", "conv5b.bias", "fc7.weight" })
             Assert.True(trained[key].allclose(pre.StateDict[key], rtol: 1e-4, atol: 1e-6), $"{key} is not the pretrained one");
         Assert.Equal(new long[] { 2, 512 }, trained["fc8.weight"].shape);
+    }
+
+    [Fact]
+    public void Our_narrow_checkpoint_as_pretrained_gives_its_width_and_crop_without_options()
+    {
+        using var dir = TrainingData.Small(classes: 2, train: 1, val: 0, test: 0, frames: 16);
+        string weights = dir.File("narrow.pth");
+        Seeding.SeedTorch(5);
+        using (var model = new C3D(new C3dConfig { NumClasses = 3, WidthMultiplier = 0.125, CropSize = 56 }))
+        using (var ckpt = C3dCheckpoint.FromModel(model)) ckpt.Save(weights);
+        var notices = new List<string>();
+        // As `c3d train --data D --pretrained narrow.pth --epochs 1 --max-batches 1 --lr 1e-9 --width-mult 1`: width and crop are not for the user to match.
+        var config = new TrainConfig
+        {
+            Data = dir.File("data"), RunDir = dir.File("run"), Pretrained = weights, Epochs = 1, MaxBatches = 1, BatchSize = 2, Lr = 1e-9, WidthMultiplier = 1.0,
+            Workers = 1, Device = "cpu", TestEvery = 0, SnapshotEvery = 0,
+            Given = new HashSet<string> { nameof(TrainConfig.Data), nameof(TrainConfig.RunDir), nameof(TrainConfig.Pretrained), nameof(TrainConfig.Epochs),
+                nameof(TrainConfig.MaxBatches), nameof(TrainConfig.BatchSize), nameof(TrainConfig.Lr), nameof(TrainConfig.WidthMultiplier) },
+        };
+        var result = Trainer.Run(config, new Callback<TrainProgress>(p => { if (p is TrainNotice n) notices.Add(n.Message); }));
+        using var trained = C3dCheckpoint.Load(result.LastCheckpoint);
+        Assert.Equal((0.125, 56, 2), (trained.ModelConfig.WidthMultiplier, trained.ModelConfig.CropSize, trained.ModelConfig.NumClasses));
+        using var pre = C3dCheckpoint.Load(weights);
+        Assert.True(trained.StateDict["conv1.weight"].allclose(pre.StateDict["conv1.weight"], rtol: 1e-4, atol: 1e-6));
+        Assert.Contains(notices, n => n.Contains("narrow.pth") && n.Contains("width multiplier 0.125 taken from the weights (--width-mult 1 ignored)"));
     }
 
     [Fact]
