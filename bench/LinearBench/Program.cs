@@ -4,8 +4,10 @@ using C3dNet.LinearProbe;
 using static TorchSharp.torch;
 
 // Usage:
-//   LinearBench fit [svm|logistic] [train] [classes] [width] [seed]   cross-validation over the default C grid and the final
-//                                                                   fit, in memory; CPU seconds and solver passes per stage
+//   LinearBench fit [svm|logistic] [train] [classes] [width] [seed] [noise]   the rotation, cross-validation over the default
+//                                                                   C grid and the final fit, in memory; CPU seconds and solver steps per stage
+//   LinearBench one svm|logistic C [train] [classes] [width] [seed] [noise] [plain]   one fit on 80% of the videos
+//   LinearBench path svm|logistic [plain]                          cross-validation's fold 0: every C of the grid, warm-started
 //   LinearBench write DIR [train] [test] [classes] [width] [seed]    a features folder and UCF101-format split lists of
 //                                                                   generated features, for timing `c3d linear` end to end:
 //       c3d linear --features DIR/features --split-dir DIR/splits --split-index 1 --out DIR/model.json
@@ -21,38 +23,85 @@ switch (mode)
         int n = Arg(2, 9537), classes = Arg(3, 101), width = Arg(4, 4096), seed = Arg(5, 1);
         var (x, labels) = Generate(n, classes, width, seed, ArgD(6, Noise));
         var folds = CrossValidation.StratifiedFolds(labels, 5, 42);
-        var cpu = Stopwatch.StartNew();
+        var wall = Stopwatch.StartNew();
         var start = Cpu();
-        var cv = CrossValidation.ChooseC(kind, x, labels, folds, LinearOptions.DefaultGrid,
-            progress: new Progress(p => Console.Error.Write($"\r  cv {p.Done}/{p.Total} fold {p.Fold} C={p.C}   ")));
+        using var rotated = RotatedFeatures.Of(x); // as c3d linear: once for the cross-validation and the final fit
+        double rotateCpu = Cpu() - start, rotateWall = wall.Elapsed.TotalSeconds;
+        Console.WriteLine($"{kind.Name()} {n}x{width}, {classes} classes: rotation {rotateCpu:F1} s CPU ({rotateWall:F1} s wall)");
+        CrossValidationProgress? last = null;
+        start = Cpu();
+        wall.Restart();
+        var cv = CrossValidation.ChooseC(kind, x, labels, folds, LinearOptions.DefaultGrid, rotated: rotated,
+            progress: new Progress(p => { last = p; Console.Error.Write($"\r  cv {p.Done}/{p.Total} fold {p.Fold} C={p.C} ({p.NewtonSteps} Newton, {p.CgSteps} CG steps)   "); }));
         Console.Error.WriteLine();
-        double cvCpu = Cpu() - start, cvWall = cpu.Elapsed.TotalSeconds;
-        Console.WriteLine($"{kind.Name()} {n}x{width}, {classes} classes: cross-validation {cvCpu:F1} s CPU ({cvWall:F1} s wall), " +
+        double cvCpu = Cpu() - start, cvWall = wall.Elapsed.TotalSeconds;
+        Console.WriteLine($"  cross-validation {cvCpu:F1} s CPU ({cvWall:F1} s wall), {last?.NewtonSteps} Newton and {last?.CgSteps} CG steps in {last?.Done} fits, " +
                           $"mean accuracy {string.Join(" ", cv.MeanAccuracy.Select(a => a.ToString("F4")))}, best C {cv.BestC}");
         start = Cpu();
-        cpu.Restart();
-        var fitted = LinearClassifier.Fit(kind, x, labels, cv.BestC);
-        Console.WriteLine($"  final fit C={cv.BestC}: {Cpu() - start:F1} s CPU ({cpu.Elapsed.TotalSeconds:F1} s wall), {fitted.Stats}");
+        wall.Restart();
+        var fitted = LinearClassifier.Fit(kind, rotated, labels, cv.BestC);
+        double fitCpu = Cpu() - start;
+        Console.WriteLine($"  final fit C={cv.BestC}: {fitCpu:F1} s CPU ({wall.Elapsed.TotalSeconds:F1} s wall), {fitted.Stats}");
         var train = fitted.Predict(x).Zip(labels).Count(p => p.First == p.Second);
-        Console.WriteLine($"  training accuracy {(double)train / n:F4}; total {cvCpu + Cpu() - start:F1} s CPU");
+        Console.WriteLine($"  training accuracy {(double)train / n:F4}; total {rotateCpu + cvCpu + fitCpu:F1} s CPU");
         break;
     }
     case "one":
     {
-        // One fit at one C on 80% of the videos, scored on the other 20%: solver passes and CPU time of a single fit.
+        // One fit at one C on 80% of the videos, scored on the other 20%: solver passes and CPU time of a single fit
+        // (the rotation included; `plain` as the last argument: the unpreconditioned solver on the features as given).
         var kind = LinearModelKinds.Parse(args[1]);
         double c = double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture);
-        int n = Arg(3, 9537), classes = Arg(4, 101), width = Arg(5, 4096), seed = Arg(6, 1);
-        var (x, labels) = Generate(n, classes, width, seed, ArgD(7, Noise));
+        string how = args[^1] == "plain" ? "plain" : "rotated";
+        var rest = how == "plain" ? args[..^1] : args;
+        int n = rest.Length > 3 ? int.Parse(rest[3]) : 9537, classes = rest.Length > 4 ? int.Parse(rest[4]) : 101,
+            width = rest.Length > 5 ? int.Parse(rest[5]) : 4096, seed = rest.Length > 6 ? int.Parse(rest[6]) : 1;
+        var (x, labels) = Generate(n, classes, width, seed, rest.Length > 7 ? double.Parse(rest[7], System.Globalization.CultureInfo.InvariantCulture) : Noise);
         int m = n * 4 / 5;
         using var xTrain = x.narrow(0, 0, m);
         using var xHeld = x.narrow(0, m, n - m);
         var start = Cpu();
-        var fitted = LinearClassifier.Fit(kind, xTrain, labels[..m], c);
+        RotatedFeatures? axes = how == "plain" ? null : RotatedFeatures.Of(xTrain);
+        var fitted = axes is null ? LinearClassifier.Fit(kind, xTrain, labels[..m], c) : LinearClassifier.Fit(kind, axes, labels[..m], c);
+        axes?.Dispose();
         double fitCpu = Cpu() - start;
         int right = fitted.Predict(xHeld).Zip(labels[m..]).Count(p => p.First == p.Second);
         int trainRight = fitted.Predict(xTrain).Zip(labels[..m]).Count(p => p.First == p.Second);
-        Console.WriteLine($"{kind.Name()} C={c} on {m}x{width}: {fitCpu:F1} s CPU, {fitted.Stats}; accuracy train {(double)trainRight / m:F4} held-out {(double)right / (n - m):F4}");
+        using (var scores = fitted.Scores(xTrain))
+        {
+            var signs = nn.functional.one_hot(tensor(labels[..m].Select(l => (long)l).ToArray()), classes).to_type(ScalarType.Float32) * 2 - 1;
+            var active = (1 - signs * scores).gt(0).sum(0L).to_type(ScalarType.Float64);
+            Console.WriteLine($"  videos inside the margin per class (svm): mean {active.mean().item<double>():F0}, max {active.max().item<double>():F0}");
+        }
+        Console.WriteLine($"{kind.Name()} ({how}) C={c} on {m}x{width}: {fitCpu:F1} s CPU, {fitted.Stats}; accuracy train {(double)trainRight / m:F4} held-out {(double)right / (n - m):F4}");
+        break;
+    }
+    case "path":
+    {
+        // Cross-validation's first fold: the C grid ascending, each fit warm-started from the last, on the training
+        // part of fold 0 (80%), as ChooseC runs it; CPU seconds and solver steps per fit. `plain`: the unpreconditioned solver.
+        var kind = LinearModelKinds.Parse(args[1]);
+        bool plain = args[^1] == "plain";
+        var (x, labels) = Generate(9537, 101, 4096, 1, Noise);
+        var folds = CrossValidation.StratifiedFolds(labels, 5, 42);
+        var trainRows = Enumerable.Range(0, labels.Length).Where(i => folds[i] != 0).ToArray();
+        var heldRows = Enumerable.Range(0, labels.Length).Where(i => folds[i] == 0).ToArray();
+        using var xTrain = x.index_select(0, tensor(trainRows.Select(i => (long)i).ToArray()));
+        using var xHeld = x.index_select(0, tensor(heldRows.Select(i => (long)i).ToArray()));
+        var yTrain = trainRows.Select(i => labels[i]).ToArray();
+        var start = Cpu();
+        using var rotated = plain ? null : RotatedFeatures.Of(x); // as ChooseC: all the videos, then the fold's rows
+        using var foldRotated = rotated?.Rows(tensor(trainRows.Select(i => (long)i).ToArray()));
+        Console.WriteLine($"{kind.Name()} ({(plain ? "plain" : "rotated")}) fold 0 of {xTrain.shape[0]}x{xTrain.shape[1]}: rotation {Cpu() - start:F1} s CPU");
+        LinearClassifier? previous = null;
+        foreach (double c in LinearOptions.DefaultGrid)
+        {
+            start = Cpu();
+            previous = foldRotated is null ? LinearClassifier.Fit(kind, xTrain, yTrain, c, previous) : LinearClassifier.Fit(kind, foldRotated, yTrain, c, previous);
+            double fitCpu = Cpu() - start;
+            int right = previous.Predict(xHeld).Zip(heldRows).Count(p => p.First == labels[p.Second]);
+            Console.WriteLine($"  C={c}: {fitCpu:F1} s CPU, {previous.Stats.Iterations} Newton, {previous.Stats.CgIterations} CG steps, converged {previous.Stats.Converged}, held-out {(double)right / heldRows.Length:F4}");
+        }
         break;
     }
     case "write":
@@ -83,7 +132,7 @@ switch (mode)
         break;
     }
     default:
-        Console.WriteLine("usage: LinearBench fit [svm|logistic] [train] [classes] [width] [seed] | write DIR [train] [test] [classes] [width] [seed]");
+        Console.WriteLine("usage: LinearBench fit [svm|logistic] ... | one svm|logistic C ... [plain] | path svm|logistic [plain] | write DIR ... (see Program.cs)");
         break;
 }
 

@@ -5,8 +5,8 @@ namespace C3dNet.LinearProbe;
 /// <summary>Mean held-out accuracy of every C of a grid over the same folds, and the C chosen.</summary>
 internal sealed record CrossValidationResult(int Folds, long? Seed, IReadOnlyList<double> Grid, IReadOnlyList<double> MeanAccuracy, double BestC);
 
-/// <summary>Progress of a cross-validation: fits done of all, and the one running.</summary>
-internal sealed record CrossValidationProgress(int Done, int Total, int Fold, double C);
+/// <summary>Progress of a cross-validation: fits done of all, the one running, and the solver steps of the fits done.</summary>
+internal sealed record CrossValidationProgress(int Done, int Total, int Fold, double C, int NewtonSteps = 0, int CgSteps = 0);
 
 /// <summary>
 /// Chooses the regularisation strength C by k-fold cross-validation on the training videos, as scikit-learn's
@@ -44,8 +44,10 @@ internal static class CrossValidation
     /// <param name="seed">For any random choice of the solver.</param>
     /// <param name="progress">Reported after each fold of each C.</param>
     /// <param name="cancel">Stops between fits.</param>
+    /// <param name="rotated"><paramref name="x"/> on its principal axes if the caller has it (to reuse for the final fit); made here otherwise.</param>
     public static CrossValidationResult ChooseC(LinearModelKind kind, Tensor x, IReadOnlyList<int> labels, IReadOnlyList<int> foldOf,
-        IReadOnlyList<double> grid, long? seed = null, IProgress<CrossValidationProgress>? progress = null, CancellationToken cancel = default)
+        IReadOnlyList<double> grid, long? seed = null, IProgress<CrossValidationProgress>? progress = null, CancellationToken cancel = default,
+        RotatedFeatures? rotated = null)
     {
         if (grid.Count == 0) throw new ArgumentException("the C grid is empty");
         if (foldOf.Count != labels.Count) throw new ArgumentException($"{foldOf.Count} fold numbers for {labels.Count} videos");
@@ -54,27 +56,32 @@ internal static class CrossValidation
         // Ascending C, each fit starting from the previous optimum: the path is smooth, so this saves Newton steps
         // without changing where each fit ends (the optimum is unique).
         var order = Enumerable.Range(0, grid.Count).OrderBy(i => grid[i]).ToArray();
-        int done = 0;
+        int done = 0, newton = 0, cg = 0;
+        // One rotation of all the videos serves every fold: each fold's rows are rotated by the same orthogonal basis.
+        using var own = rotated is null ? RotatedFeatures.Of(x) : null;
+        var all = rotated ?? own!;
         for (int fold = 0; fold < folds; fold++)
         {
             var train = Enumerable.Range(0, labels.Count).Where(i => foldOf[i] != fold).ToArray();
             var held = Enumerable.Range(0, labels.Count).Where(i => foldOf[i] == fold).ToArray();
             if (held.Length == 0) throw new ArgumentException($"fold {fold} holds no video");
             using var scope = NewDisposeScope();
-            var xTrain = x.index_select(0, tensor(train.Select(i => (long)i).ToArray()));
+            using var xTrain = all.Rows(tensor(train.Select(i => (long)i).ToArray()));
             var xHeld = x.index_select(0, tensor(held.Select(i => (long)i).ToArray()));
             var yTrain = train.Select(i => labels[i]).ToArray();
             LinearClassifier? previous = null;
             foreach (int g in order)
             {
-                progress?.Report(new CrossValidationProgress(done, folds * grid.Count, fold, grid[g]));
+                progress?.Report(new CrossValidationProgress(done, folds * grid.Count, fold, grid[g], newton, cg));
                 previous = LinearClassifier.Fit(kind, xTrain, yTrain, grid[g], previous, cancel: cancel);
                 var predicted = previous.Predict(xHeld);
                 correct[g] += (double)held.Where((v, i) => predicted[i] == labels[v]).Count() / held.Length;
                 done++;
+                newton += previous.Stats.Iterations;
+                cg += previous.Stats.CgIterations;
             }
         }
-        progress?.Report(new CrossValidationProgress(done, folds * grid.Count, folds - 1, grid[order[^1]]));
+        progress?.Report(new CrossValidationProgress(done, folds * grid.Count, folds - 1, grid[order[^1]], newton, cg));
         var mean = correct.Select(s => s / folds).ToArray();
         double best = mean.Max();
         int chosen = Array.FindIndex(mean, m => m >= best - 1e-12);

@@ -13,7 +13,14 @@ internal interface IConvexObjective : IDisposable
     double GradientScale { get; }
     /// <summary>True when the objective is a sum of independent problems, one per row of the parameters (its Hessian is block diagonal by rows).</summary>
     bool IndependentRows { get; }
-    double Value(Tensor w);
     double ValueAndGradient(Tensor w, out Tensor gradient);
+    /// <summary>Starts a line search from the last <see cref="ValueAndGradient"/> point w along <paramref name="d"/>.</summary>
+    void BeginLine(Tensor d);
+    /// <summary>The value at <paramref name="point"/> = w + <paramref name="step"/> d.</summary>
+    double ValueOnLine(Tensor point, double step);
+    /// <summary>As <see cref="ValueAndGradient"/> at <paramref name="point"/> = w + <paramref name="step"/> d, which becomes the point.</summary>
+    double ValueAndGradientOnLine(Tensor point, double step, out Tensor gradient);
     Tensor HessianTimes(Tensor v);
+    /// <summary>The diagonal of the Hessian at the last <see cref="ValueAndGradient"/> point (shaped as the parameters), for preconditioning.</summary>
+    Tensor HessianDiagonal();
 }

@@ -32,10 +32,69 @@ internal abstract class LinearObjective(Tensor x, double c) : IConvexObjective
         return cat([t.to_type(X.dtype).t().mm(X).to_type(ScalarType.Float64), t.sum(0L).unsqueeze(1)], 1).MoveToOuterDisposeScope();
     }
 
-    public abstract double Value(Tensor w);
-    public abstract double ValueAndGradient(Tensor w, out Tensor gradient);
+    private Tensor? squares; // x o x, made on the first HessianDiagonal
+
+    /// <summary>
+    /// [t^T (x o x) | column sums of t]: the diagonal of sum_i t_i (x_i, 1)(x_i, 1)^T per row of t^T, i.e. of a Hessian
+    /// whose per-video curvature is t.
+    /// </summary>
+    protected Tensor BackProjectSquares(Tensor t)
+    {
+        squares ??= (X * X).DetachFromDisposeScope();
+        using var scope = NewDisposeScope();
+        return cat([t.to_type(X.dtype).t().mm(squares).to_type(ScalarType.Float64), t.sum(0L).unsqueeze(1)], 1).MoveToOuterDisposeScope();
+    }
+
+    // Scores are linear in the parameters: along a line w + step d they are scores(w) + step scores(d), so a line search
+    // needs one product with x (scores(d)) for all its trial steps and none for the accepted point's gradient's scores.
+    private Tensor? pointScores, directionScores; // at the last ValueAndGradient point, and of the line's direction
+
+    public double ValueAndGradient(Tensor w, out Tensor gradient) => Settle(w, Scores(w), out gradient);
+
+    public void BeginLine(Tensor d)
+    {
+        directionScores?.Dispose();
+        directionScores = Scores(d).DetachFromDisposeScope();
+    }
+
+    public double ValueOnLine(Tensor point, double step)
+    {
+        using var scope = NewDisposeScope();
+        return ValueAt(point, LineScores(step));
+    }
+
+    public double ValueAndGradientOnLine(Tensor point, double step, out Tensor gradient) => Settle(point, LineScores(step), out gradient);
+
+    private Tensor LineScores(double step) => (pointScores ?? throw new InvalidOperationException("a line search before ValueAndGradient"))
+        + step * (directionScores ?? throw new InvalidOperationException("ValueOnLine before BeginLine"));
+
+    /// <summary>The value and gradient at <paramref name="w"/> from its <paramref name="scores"/>, which are kept for the next line search.</summary>
+    private double Settle(Tensor w, Tensor scores, out Tensor gradient)
+    {
+        double value;
+        using (var scope = NewDisposeScope())
+        {
+            value = ValueAndGradientAt(w, scores, out var g);
+            gradient = g.MoveToOuterDisposeScope();
+        }
+        pointScores?.Dispose();
+        pointScores = scores.DetachFromDisposeScope();
+        return value;
+    }
+
+    /// <summary>The objective at <paramref name="w"/> whose scores are <paramref name="scores"/>.</summary>
+    protected abstract double ValueAt(Tensor w, Tensor scores);
+    /// <summary>Also the gradient; remembers what <see cref="HessianTimes"/> needs of the point.</summary>
+    protected abstract double ValueAndGradientAt(Tensor w, Tensor scores, out Tensor gradient);
     public abstract Tensor HessianTimes(Tensor v);
-    public virtual void Dispose() { }
+    public abstract Tensor HessianDiagonal();
+
+    public virtual void Dispose()
+    {
+        squares?.Dispose();
+        pointScores?.Dispose();
+        directionScores?.Dispose();
+    }
 }
 
 /// <summary>
@@ -53,27 +112,17 @@ internal sealed class LogisticObjective(Tensor x, Tensor oneHot, double c) : Lin
         return 0.5 * (weights * weights).sum().item<double>();
     }
 
-    public override double Value(Tensor w)
-    {
-        using var scope = NewDisposeScope();
-        var logP = Scores(w).log_softmax(1);
-        return Penalty(w) - C * (logP * oneHot).sum().item<double>();
-    }
+    protected override double ValueAt(Tensor w, Tensor scores) => Penalty(w) - C * (scores.log_softmax(1) * oneHot).sum().item<double>();
 
-    public override double ValueAndGradient(Tensor w, out Tensor gradient)
+    protected override double ValueAndGradientAt(Tensor w, Tensor scores, out Tensor gradient)
     {
-        double value;
-        using (var scope = NewDisposeScope())
-        {
-            var logP = Scores(w).log_softmax(1);
-            value = Penalty(w) - C * (logP * oneHot).sum().item<double>();
-            var p = logP.exp();
-            var g = BackProject(p - oneHot).mul_(C);
-            g.narrow(1, 0, Width).add_(w.narrow(1, 0, Width));
-            gradient = g.MoveToOuterDisposeScope();
-            probabilities?.Dispose();
-            probabilities = p.DetachFromDisposeScope();
-        }
+        var logP = scores.log_softmax(1);
+        double value = Penalty(w) - C * (logP * oneHot).sum().item<double>();
+        var p = logP.exp();
+        gradient = BackProject(p - oneHot).mul_(C);
+        gradient.narrow(1, 0, Width).add_(w.narrow(1, 0, Width));
+        probabilities?.Dispose();
+        probabilities = p.DetachFromDisposeScope();
         return value;
     }
 
@@ -89,7 +138,21 @@ internal sealed class LogisticObjective(Tensor x, Tensor oneHot, double c) : Lin
         return h.MoveToOuterDisposeScope();
     }
 
-    public override void Dispose() => probabilities?.Dispose();
+    /// <summary>Per video and class the softmax's own curvature p (1 - p) (the -p p^T coupling between classes left out), plus the penalty's 1 on the weights.</summary>
+    public override Tensor HessianDiagonal()
+    {
+        using var scope = NewDisposeScope();
+        var p = probabilities ?? throw new InvalidOperationException("HessianDiagonal before ValueAndGradient");
+        var h = BackProjectSquares(p * (1 - p)).mul_(C);
+        h.narrow(1, 0, Width).add_(1);
+        return h.MoveToOuterDisposeScope();
+    }
+
+    public override void Dispose()
+    {
+        probabilities?.Dispose();
+        base.Dispose();
+    }
 }
 
 /// <summary>
@@ -106,24 +169,19 @@ internal sealed class SquaredHingeObjective(Tensor x, Tensor signs, double c) : 
 
     private Tensor? active; // 1 where a video is inside class k's margin at the last ValueAndGradient point
 
-    public override double Value(Tensor w)
+    protected override double ValueAt(Tensor w, Tensor scores)
     {
-        using var scope = NewDisposeScope();
-        var violation = (1 - signs * Scores(w)).clamp_min(0);
+        var violation = (1 - signs * scores).clamp_min(0);
         return 0.5 * (w * w).sum().item<double>() + C * (violation * violation).sum().item<double>();
     }
 
-    public override double ValueAndGradient(Tensor w, out Tensor gradient)
+    protected override double ValueAndGradientAt(Tensor w, Tensor scores, out Tensor gradient)
     {
-        double value;
-        using (var scope = NewDisposeScope())
-        {
-            var violation = (1 - signs * Scores(w)).clamp_min(0);
-            value = 0.5 * (w * w).sum().item<double>() + C * (violation * violation).sum().item<double>();
-            gradient = BackProject(signs * violation).mul_(-2 * C).add_(w).MoveToOuterDisposeScope();
-            active?.Dispose();
-            active = violation.gt(0).to_type(violation.dtype).DetachFromDisposeScope();
-        }
+        var violation = (1 - signs * scores).clamp_min(0);
+        double value = 0.5 * (w * w).sum().item<double>() + C * (violation * violation).sum().item<double>();
+        gradient = BackProject(signs * violation).mul_(-2 * C).add_(w);
+        active?.Dispose();
+        active = violation.gt(0).to_type(violation.dtype).DetachFromDisposeScope();
         return value;
     }
 
@@ -134,5 +192,16 @@ internal sealed class SquaredHingeObjective(Tensor x, Tensor signs, double c) : 
         return BackProject(a * Scores(v)).mul_(2 * C).add_(v).MoveToOuterDisposeScope();
     }
 
-    public override void Dispose() => active?.Dispose();
+    public override Tensor HessianDiagonal()
+    {
+        using var scope = NewDisposeScope();
+        var a = active ?? throw new InvalidOperationException("HessianDiagonal before ValueAndGradient");
+        return BackProjectSquares(a).mul_(2 * C).add_(1).MoveToOuterDisposeScope();
+    }
+
+    public override void Dispose()
+    {
+        active?.Dispose();
+        base.Dispose();
+    }
 }

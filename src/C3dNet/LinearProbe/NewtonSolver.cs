@@ -26,23 +26,29 @@ internal static class NewtonSolver
     private const int MaxIterations = 100, MaxCgIterations = 1000;
 
     /// <summary>Minimises from <paramref name="start"/> (not modified); returns the minimiser (the caller disposes it).</summary>
+    /// <param name="objective">What to minimise.</param>
+    /// <param name="start">The first point.</param>
+    /// <param name="tolerance">Stops when ||gradient|| &lt;= tolerance x the objective's gradient scale.</param>
+    /// <param name="precondition">Conjugate gradients preconditioned by the Hessian's diagonal (Jacobi); false: plain.</param>
+    /// <param name="cancel">Stops between Newton steps.</param>
     public static (Tensor Minimiser, SolverStats Stats) Minimise(IConvexObjective objective, Tensor start, double tolerance = DefaultTolerance,
-        CancellationToken cancel = default)
+        bool precondition = true, CancellationToken cancel = default)
     {
         var w = start.clone().DetachFromDisposeScope();
         int iterations = 0, cgTotal = 0;
-        double value = double.NaN, relative = double.NaN;
+        double value, relative = double.NaN;
         Tensor? firstNorms = null;
         bool converged = false;
         // A row whose gradient is below its share of the tolerance needs no more steps.
         double rowTolerance = tolerance * objective.GradientScale / Math.Sqrt(objective.IndependentRows ? start.shape[0] : 1);
+        value = objective.ValueAndGradient(w, out var gradient);
+        var g = gradient.DetachFromDisposeScope();
         try
         {
             for (; iterations <= MaxIterations; iterations++)
             {
                 cancel.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
-                value = objective.ValueAndGradient(w, out var g);
                 double norm = g.norm().item<double>();
                 relative = norm / objective.GradientScale;
                 if (relative <= tolerance) { converged = true; break; }
@@ -52,22 +58,30 @@ internal static class NewtonSolver
                 if (firstNorms is null) firstNorms = norms.clamp_min(double.Epsilon).DetachFromDisposeScope();
                 var forcing = (norms / firstNorms).sqrt().clamp_max(0.5);
                 var target = (forcing * norms).clamp_min(rowTolerance);
-                var (d, cg) = ConjugateGradient(objective, g, target);
+                var (d, cg) = ConjugateGradient(objective, g, target, precondition ? objective.HessianDiagonal() : null);
                 cgTotal += cg;
                 double slope = (g * d).sum().item<double>();
                 double step = 1;
+                objective.BeginLine(d);
                 Tensor next = w + d;
-                while (objective.Value(next) > value + 1e-4 * step * slope)
+                while (objective.ValueOnLine(next, step) > value + 1e-4 * step * slope)
                 {
                     step /= 2;
                     if (step < 1e-12) return (w, new SolverStats(iterations, cgTotal, false, value, relative)); // no descent left: at rounding level
                     next = w + step * d;
                 }
+                value = objective.ValueAndGradientOnLine(next, step, out var nextGradient);
+                g.Dispose();
+                g = nextGradient.DetachFromDisposeScope();
                 w.Dispose();
                 w = next.DetachFromDisposeScope();
             }
         }
-        finally { firstNorms?.Dispose(); }
+        finally
+        {
+            firstNorms?.Dispose();
+            g.Dispose();
+        }
         return (w, new SolverStats(iterations, cgTotal, converged, value, relative));
     }
 
@@ -81,14 +95,19 @@ internal static class NewtonSolver
     /// <summary>
     /// Conjugate gradients on H d = -g from d = 0, per row (or for all) until ||residual|| &lt;= <paramref name="target"/>
     /// ([rows, 1] or [1, 1]); a row whose curvature is not positive stops (only in the null space of an unpenalised intercept).
+    /// With <paramref name="diagonal"/> (H's diagonal, positive) the residual is scaled by its inverse before each step
+    /// (Jacobi): the step count then follows the spread of H's eigenvalues after that scaling, not before.
     /// </summary>
-    private static (Tensor Direction, int Iterations) ConjugateGradient(IConvexObjective objective, Tensor g, Tensor target)
+    private static (Tensor Direction, int Iterations) ConjugateGradient(IConvexObjective objective, Tensor g, Tensor target, Tensor? diagonal)
     {
+        var inverse = diagonal?.reciprocal();
+        Tensor Precondition(Tensor r) => inverse is null ? r.clone() : r * inverse;
         var d = zeros_like(g);
         var r = -g;
-        var p = r.clone();
-        var rr = Dot(objective, r, r);
-        var open = rr.gt(target * target);
+        var z = Precondition(r);
+        var p = z.clone();
+        var rz = Dot(objective, r, z);
+        var open = Dot(objective, r, r).gt(target * target);
         int i = 0;
         for (; i < MaxCgIterations && open.any().item<bool>(); i++)
         {
@@ -97,13 +116,14 @@ internal static class NewtonSolver
             var curvature = Dot(objective, p, hp);
             var moving = open.logical_and(curvature.gt(0));
             if (!moving.any().item<bool>()) break;
-            var alpha = where(moving, rr / where(moving, curvature, ones_like(curvature)), zeros_like(rr));
+            var alpha = where(moving, rz / where(moving, curvature, ones_like(curvature)), zeros_like(rz));
             d.add_(p * alpha);
             r.sub_(hp * alpha);
-            var next = Dot(objective, r, r);
-            p.mul_(where(moving, next / rr.clamp_min(double.Epsilon), zeros_like(rr))).add_(r);
-            rr = next.MoveToOuterDisposeScope();
-            open = moving.logical_and(rr.gt(target * target)).MoveToOuterDisposeScope();
+            z = Precondition(r);
+            var next = Dot(objective, r, z);
+            p.mul_(where(moving, next / rz.clamp_min(double.Epsilon), zeros_like(rz))).add_(z);
+            rz = next.MoveToOuterDisposeScope();
+            open = moving.logical_and(Dot(objective, r, r).gt(target * target)).MoveToOuterDisposeScope();
         }
         return (d, i);
     }
