@@ -29,6 +29,7 @@ internal static class PyTorchWriter
     /// <summary>Writes <paramref name="dict"/> to <paramref name="stream"/> (left open).</summary>
     public static void Write(Stream stream, IDictionary dict)
     {
+        using var scope = NewDisposeScope(); // the contiguous CPU copies made of other tensors
         using var archive = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
         using (var version = new StreamWriter(archive.CreateEntry($"{Archive}/version", CompressionLevel.NoCompression).Open()))
             version.Write("3\n");
@@ -46,7 +47,6 @@ internal static class PyTorchWriter
         Tensor t => new TensorRecord(t),
         IDictionary d => WrapDict(d),
         object[] tuple => tuple.Select(Wrap).ToArray(),
-        string s => s,
         IList list => new ArrayList(list.Cast<object?>().Select(Wrap).ToList()),
         _ => value,
     };

@@ -88,16 +88,17 @@ internal sealed class VideoResNet : Module<Tensor, Tensor>, IClipNetwork, IBackb
         fc = Linear(FeatureSize, numClasses);
         RegisterComponents();
         InitWeights();
-        UseLayoutFor(training);
+        ChannelsLast3d.Apply(this, ChannelsLast);
     }
 
     public override void train(bool on = true)
     {
         base.train(on);
-        UseLayoutFor(on);
+        ChannelsLast3d.Apply(this, ChannelsLast);
     }
 
-    private void UseLayoutFor(bool training) => ChannelsLast3d.Apply(this, channelsLast: !training || Architecture.TrainsChannelsLast);
+    /// <summary>The layout of this mode: channels-last in eval, and in training where the architecture trains faster so.</summary>
+    private bool ChannelsLast => !training || Architecture.TrainsChannelsLast;
 
     /// <summary>VideoResNet.__init__'s initialisation: kaiming_normal_ (fan_out, relu) convs, BN 1 and 0, fc normal(0, 0.01) and 0.</summary>
     private void InitWeights()
@@ -147,7 +148,7 @@ internal sealed class VideoResNet : Module<Tensor, Tensor>, IClipNetwork, IBackb
     {
         if (x.dim() != 5 || x.shape[1] != 3)
             throw new ArgumentException($"{Architecture.Name} expects input (N, 3, T, H, W); got ({string.Join(", ", x.shape)})");
-        x = stem.call(training && !Architecture.TrainsChannelsLast ? x.contiguous() : ChannelsLast3d.Of(x));
+        x = stem.call(ChannelsLast ? ChannelsLast3d.Of(x) : x.contiguous());
         x = layer4.call(layer3.call(layer2.call(layer1.call(x))));
         return avgpool.call(x).flatten(1);
     }

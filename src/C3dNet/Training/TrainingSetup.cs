@@ -239,12 +239,11 @@ internal sealed class TrainingSetup : IDisposable
             // Pretrained C3D weights fix the width, and the crop through fc6's input size: taken from the file
             // (recorded in ours, inferred from the shapes of others) unless --crop-size was given.
             var p = pre.ModelConfig;
-            int crop = config.Given is { } given && !given.Contains(nameof(TrainConfig.CropSize)) ? p.CropSize : config.CropSize;
+            var sized = config.Given is { } given && !given.Contains(nameof(TrainConfig.CropSize)) ? config with { CropSize = p.CropSize } : config;
             return (fromOptions with
             {
-                WidthMultiplier = p.WidthMultiplier, CropSize = crop,
-                ResizeWidth = config.ResizeWidth ?? C3dConfig.FrameSizeFor(crop).Width,
-                ResizeHeight = config.ResizeHeight ?? C3dConfig.FrameSizeFor(crop).Height,
+                WidthMultiplier = p.WidthMultiplier, CropSize = sized.CropSize,
+                ResizeWidth = sized.ResolvedResizeWidth, ResizeHeight = sized.ResolvedResizeHeight,
             }).Validated();
         }
         if (resume is null) return fromOptions.Validated();
