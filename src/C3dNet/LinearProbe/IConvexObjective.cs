@@ -21,6 +21,11 @@ internal interface IConvexObjective : IDisposable
     /// <summary>As <see cref="ValueAndGradient"/> at <paramref name="point"/> = w + <paramref name="step"/> d, which becomes the point.</summary>
     double ValueAndGradientOnLine(Tensor point, double step, out Tensor gradient);
     Tensor HessianTimes(Tensor v);
+    /// <summary>
+    /// For <see cref="IndependentRows"/> objectives: rows <paramref name="rows"/> of H v, where <paramref name="v"/> holds
+    /// only those rows ([rows, columns]); costs in proportion to their number.
+    /// </summary>
+    Tensor HessianTimesRows(Tensor v, Tensor rows);
     /// <summary>The diagonal of the Hessian at the last <see cref="ValueAndGradient"/> point (shaped as the parameters), for preconditioning.</summary>
     Tensor HessianDiagonal();
 }

@@ -87,6 +87,8 @@ internal abstract class LinearObjective(Tensor x, double c) : IConvexObjective
     /// <summary>Also the gradient; remembers what <see cref="HessianTimes"/> needs of the point.</summary>
     protected abstract double ValueAndGradientAt(Tensor w, Tensor scores, out Tensor gradient);
     public abstract Tensor HessianTimes(Tensor v);
+    public virtual Tensor HessianTimesRows(Tensor v, Tensor rows) =>
+        throw new NotSupportedException($"{GetType().Name}'s rows are not independent problems");
     public abstract Tensor HessianDiagonal();
 
     public virtual void Dispose()
@@ -185,18 +187,27 @@ internal sealed class SquaredHingeObjective(Tensor x, Tensor signs, double c) : 
         return value;
     }
 
-    public override Tensor HessianTimes(Tensor v)
+    public override Tensor HessianTimes(Tensor v) => Curvature(v, Active);
+
+    public override Tensor HessianTimesRows(Tensor v, Tensor rows)
     {
         using var scope = NewDisposeScope();
-        var a = active ?? throw new InvalidOperationException("HessianTimes before ValueAndGradient");
+        return Curvature(v, Active.index_select(1, rows)).MoveToOuterDisposeScope();
+    }
+
+    private Tensor Active => active ?? throw new InvalidOperationException("HessianTimes before ValueAndGradient");
+
+    /// <summary>v + 2C x_a^T (x_a v) for the videos <paramref name="a"/> inside each row's margin (columns of a match rows of v).</summary>
+    private Tensor Curvature(Tensor v, Tensor a)
+    {
+        using var scope = NewDisposeScope();
         return BackProject(a * Scores(v)).mul_(2 * C).add_(v).MoveToOuterDisposeScope();
     }
 
     public override Tensor HessianDiagonal()
     {
         using var scope = NewDisposeScope();
-        var a = active ?? throw new InvalidOperationException("HessianDiagonal before ValueAndGradient");
-        return BackProjectSquares(a).mul_(2 * C).add_(1).MoveToOuterDisposeScope();
+        return BackProjectSquares(Active).mul_(2 * C).add_(1).MoveToOuterDisposeScope();
     }
 
     public override void Dispose()
