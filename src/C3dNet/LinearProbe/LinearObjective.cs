@@ -195,7 +195,7 @@ internal sealed class SquaredHingeObjective(Tensor x, Tensor signs, double c) : 
         return Curvature(v, Active.index_select(1, rows)).MoveToOuterDisposeScope();
     }
 
-    private Tensor Active => active ?? throw new InvalidOperationException("HessianTimes before ValueAndGradient");
+    private Tensor Active => active ?? throw new InvalidOperationException("the Hessian (times a vector, or its diagonal) before ValueAndGradient");
 
     /// <summary>v + 2C x_a^T (x_a v) for the videos <paramref name="a"/> inside each row's margin (columns of a match rows of v).</summary>
     private Tensor Curvature(Tensor v, Tensor a)
