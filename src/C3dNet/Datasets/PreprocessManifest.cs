@@ -131,6 +131,13 @@ internal sealed record PreprocessManifest
         }
     }
 
+    /// <summary>
+    /// Serialises a small manifest and throws it away: the serialiser's first use compiles its code for these types
+    /// (~40 ms on one core), which a run can do on another thread while it starts instead of at its first save.
+    /// </summary>
+    public static void WarmUpSerializer() => JsonSerializer.SerializeToUtf8Bytes(
+        new PreprocessManifest { Videos = [new ManifestVideo()], Issues = [new InputIssue("", "")] }, Json);
+
     public void Save(string path) => AtomicFile.Write(path, temp =>
     {
         using var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None);

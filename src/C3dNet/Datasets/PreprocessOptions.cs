@@ -33,8 +33,14 @@ internal sealed record PreprocessOptions
     /// <summary>Which FFmpeg decodes (see <see cref="VideoDecoders"/>); pixels differ slightly between them, frame counts and names do not.</summary>
     public VideoDecoder Decoder { get; init; } = VideoDecoder.Auto;
 
+    /// <summary>
+    /// One video more than cores: a worker waits on its file writes now and then, and the extra one keeps the cores busy
+    /// meanwhile (measured: 120 XVID videos on 2 cores, 5% less wall time than 2 jobs at the same cpu time; README).
+    /// </summary>
+    public static int DefaultJobs => Environment.ProcessorCount + 1;
+
     /// <summary>Videos processed in parallel; the output does not depend on it.</summary>
-    public int Jobs { get; init; } = Environment.ProcessorCount;
+    public int Jobs { get; init; } = DefaultJobs;
     /// <summary>Replace an output made with different options instead of refusing.</summary>
     public bool Overwrite { get; init; }
     /// <summary>
