@@ -3,7 +3,7 @@
 # `c3d preprocess --decoder ffmpeg` (the system's FFmpeg), `c3d preprocess --decoder opencv` (OpenCvSharp's
 # bundled FFmpeg), and the decode floor (Debian's `ffmpeg -threads 1 -i V -f null -` per video, less its start-up).
 # Usage: bench/preprocess/run.sh [WORKDIR] [ROUNDS]
-# Env: CLASSES (8) PER_CLASS (15) MIN_FRAMES (125) MAX_FRAMES (225) WIDTH (320) HEIGHT (240) JOBS (nproc)
+# Env: CLASSES (8) PER_CLASS (15) MIN_FRAMES (125) MAX_FRAMES (225) WIDTH (320) HEIGHT (240) JOBS (c3d's default)
 #      CODECS ("xvid h264 mjpg") TOOLS ("ref ffmpeg opencv floor").
 # The set is rendered by `c3d generate-data` at UCF101's frame size and re-encoded by Debian's cv2 (transcode.py)
 # as MPEG-4 part 2 (XVID .avi, UCF101's codec), H.264 (.mp4) and Motion-JPEG (.avi), 5-9 s at 25 fps (varied
@@ -15,7 +15,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 work="${1:-/tmp/c3d-bench-preprocess}"
 rounds="${2:-3}"
-jobs="${JOBS:-$(nproc)}"
+jobs="${JOBS:-}"
 tools="${TOOLS:-ref ffmpeg opencv floor}"
 py=/usr/bin/python3
 lo="${MIN_FRAMES:-125}" hi="${MAX_FRAMES:-225}"
@@ -36,7 +36,7 @@ floor_all() { find "$1" -type f | sort | while read -r v; do ffmpeg -nostdin -lo
 run_tool() { # tool videos out
   case "$1" in
     ref) timed "$py" "$here/reference_preprocess.py" "$2" "$3" ;;
-    ffmpeg|opencv) timed "$root/c3d" preprocess --videos "$2" --out "$3" --jobs "$jobs" --decoder "$1" ;;
+    ffmpeg|opencv) timed "$root/c3d" preprocess --videos "$2" --out "$3" ${jobs:+--jobs "$jobs"} --decoder "$1" ;;
     floor) timed bash -c "$(declare -f floor_all); floor_all '$2'" ;;
   esac
 }
@@ -44,7 +44,7 @@ run_tool() { # tool videos out
 ffmpeg -nostdin -loglevel error -y -f lavfi -i testsrc=size=320x240:rate=25:duration=0.04 -c:v mpeg4 "$work/one.avi"
 startup=$(for i in 1 2 3 4 5 6 7 8 9 10; do run_tool floor "$work/one.avi" /dev/null; echo; done | awk '{ s += $2 } END { printf "%.4f", s / NR }')
 
-echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; load average before: $(cut -d' ' -f1-3 /proc/loadavg); c3d --jobs $jobs; ffmpeg start-up ${startup} s cpu"
+echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; load average before: $(cut -d' ' -f1-3 /proc/loadavg); c3d --jobs ${jobs:-default}; ffmpeg start-up ${startup} s cpu"
 for codec in ${CODECS:-xvid h264 mjpg}; do
   videos="$work/videos-$codec"
   n=$(find "$videos" -type f | wc -l)
