@@ -203,11 +203,12 @@ switch (mode)
         var sw = Stopwatch.StartNew();
         var mats = files.Select(f => FrameFolder.Read(f, frameWidth, frameHeight)).ToList();
         double read = sw.Elapsed.TotalMilliseconds / files.Count;
-        var dest = new float[ClipTensor.Length(clip, crop)];
+        var dest = new float[InputTensor.Length(clip, crop)];
+        var input = ModelInput.For(config);
         sw.Restart();
-        for (int i = 0; i + clip <= mats.Count; i += clip) ClipTensor.Write(dest, mats.GetRange(i, clip), CropBox.Center(frameHeight, frameWidth, crop), false, config);
+        for (int i = 0; i + clip <= mats.Count; i += clip) InputTensor.Write(dest, mats.GetRange(i, clip), CropBox.Center(frameHeight, frameWidth, crop), false, input);
         double write = sw.Elapsed.TotalMilliseconds / (mats.Count / clip);
-        Console.WriteLine($"read {read:F3} ms/frame ({read * clip:F2} ms/clip), ClipTensor.Write {write:F2} ms/clip");
+        Console.WriteLine($"read {read:F3} ms/frame ({read * clip:F2} ms/clip), InputTensor.Write {write:F2} ms/clip");
         break;
     }
     default:
