@@ -19,20 +19,20 @@ internal static class DatasetPreprocessor
     private static readonly TimeSpan ManifestInterval = TimeSpan.FromSeconds(0.5);
 
     /// <summary>
+    /// Starts loading, on the thread pool, what <see cref="Run"/> needs first and would otherwise load one after another on
+    /// one core before its first video (~80 ms: the system's FFmpeg libraries, the manifest's serialiser), so that a caller
+    /// can do its own start-up meanwhile. Optional: <see cref="Run"/> loads whatever is not ready yet.
+    /// </summary>
+    public static Task Preload(VideoDecoder decoder) =>
+        Task.WhenAll(Task.Run(() => decoder == VideoDecoder.OpenCv || AvShim.Available), Task.Run(PreprocessManifest.WarmUpSerializer));
+
+    /// <summary>
     /// Runs the preprocessing. Throws <see cref="DirectoryNotFoundException"/> for a missing input,
     /// <see cref="InvalidDataException"/> when it has no classes or the split lists are malformed,
     /// <see cref="InvalidOperationException"/> when the output was made with other options (unless
     /// <see cref="PreprocessOptions.Overwrite"/>), and <see cref="OperationCanceledException"/> on
     /// cancellation, after the current videos stop and the manifest is saved.
     /// </summary>
-    /// <summary>
-    /// Starts loading, on the thread pool, what <see cref="Run"/> needs first and would otherwise load one after another on
-    /// one core before its first video (~80 ms: the system's FFmpeg libraries, the manifest's serialiser), so that a caller
-    /// can do its own start-up meanwhile. Optional: <see cref="Run"/> loads whatever is not ready yet.
-    /// </summary>
-    public static Task Preload(VideoDecoder decoder) =>
-        Task.WhenAll(Task.Run(() => VideoDecoders.UseFfmpeg(decoder)), Task.Run(PreprocessManifest.WarmUpSerializer));
-
     public static PreprocessSummary Run(PreprocessOptions options, IProgress<PreprocessProgress>? progress = null, CancellationToken cancel = default)
     {
         options.Validate();
