@@ -11,6 +11,10 @@ internal interface IConvexObjective : IDisposable
 {
     /// <summary>The size of the gradient at a typical start (C x training videos): the solver's tolerance is relative to it.</summary>
     double GradientScale { get; }
+    /// <summary>
+    /// How loosely CG may solve a Newton step at most: it stops when ||residual|| &lt;= min(this, sqrt(||g|| / ||g_0||)) x ||g||.
+    /// </summary>
+    double MaxForcing { get; }
     /// <summary>True when the objective is a sum of independent problems, one per row of the parameters (its Hessian is block diagonal by rows).</summary>
     bool IndependentRows { get; }
     double ValueAndGradient(Tensor w, out Tensor gradient);

@@ -16,6 +16,8 @@ internal abstract class LinearObjective(Tensor x, double c) : IConvexObjective
 
     public double GradientScale => C * X.shape[0];
     public virtual bool IndependentRows => false;
+    /// <summary>Loose steps far from the optimum: the softmax's curvature changes everywhere as the point moves, so an exact step there is wasted.</summary>
+    public virtual double MaxForcing => 0.5;
 
     /// <summary>x W^T + b: [videos, classes], float64.</summary>
     protected Tensor Scores(Tensor w)
@@ -168,6 +170,14 @@ internal sealed class SquaredHingeObjective(Tensor x, Tensor signs, double c) : 
 {
     /// <summary>One-vs-rest: each class's row is a problem of its own.</summary>
     public override bool IndependentRows => true;
+
+    /// <summary>
+    /// Tight steps throughout: the loss is piecewise quadratic, and a step solved closely lands near the optimum of the
+    /// current margin set, so the set settles in few steps (finite Newton). Measured on cross-validation's fold 0 of
+    /// UCF101-size features (README): at C = 100, 7 Newton and 147 CG steps against 50 and 713 with the cap of 0.5;
+    /// the whole fold 45 s of CPU against 78 s.
+    /// </summary>
+    public override double MaxForcing => 1e-3;
 
     private Tensor? active; // 1 where a video is inside class k's margin at the last ValueAndGradient point
 

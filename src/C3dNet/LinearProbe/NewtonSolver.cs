@@ -56,7 +56,7 @@ internal static class NewtonSolver
                 // Solve H d = -g loosely far from the optimum, tightly near it (superlinear convergence), per row when rows are independent.
                 var norms = RowNorms(objective, g);
                 if (firstNorms is null) firstNorms = norms.clamp_min(double.Epsilon).DetachFromDisposeScope();
-                var forcing = (norms / firstNorms).sqrt().clamp_max(0.5);
+                var forcing = (norms / firstNorms).sqrt().clamp_max(objective.MaxForcing);
                 var target = (forcing * norms).clamp_min(rowTolerance);
                 var (d, cg) = ConjugateGradient(objective, g, target, precondition ? objective.HessianDiagonal() : null);
                 cgTotal += cg;
