@@ -42,8 +42,8 @@ internal sealed record LinearClassifier(LinearModelKind Kind, double C, int Widt
         Solve(kind, x, null, labels, c, warmStart, tolerance, cancel);
 
     /// <summary>
-    /// Fits on features rotated to their principal axes, with Jacobi-preconditioned conjugate gradients (the same optimum
-    /// in fewer Newton steps; the rotation pays when it serves many fits, as in cross-validation); returns weights in the original basis.
+    /// Fits on features rotated to their principal axes, with Jacobi-preconditioned conjugate gradients (the same optimum;
+    /// measured slower than the features as given, so only bench/LinearBench uses it); returns weights in the original basis.
     /// </summary>
     public static LinearClassifier Fit(LinearModelKind kind, RotatedFeatures x, IReadOnlyList<int> labels, double c, LinearClassifier? warmStart = null,
         double tolerance = NewtonSolver.DefaultTolerance, CancellationToken cancel = default) =>

@@ -66,7 +66,6 @@ internal static class LinearTrainer
         var train = data.Train;
 
         CrossValidationResult? cv = null;
-        RotatedFeatures? rotated = null; // for one fit at a given C the rotation costs more than it saves
         var fewer = new List<string>();
         double c = o.C ?? 0;
         if (o.C is null)
@@ -78,16 +77,11 @@ internal static class LinearTrainer
             var folds = CrossValidation.StratifiedFolds(train.Labels, o.Folds, o.Seed);
             var progress = stage is null ? null : new Runtime.SyncProgress<CrossValidationProgress>(p =>
                 stage.Report($"cross-validation on {train.Count} videos: fold {p.Fold + 1}/{o.Folds}, C={p.C:G4} ({p.Done}/{p.Total} fits)"));
-            stage?.Report($"rotating {train.Count} videos' features to their principal axes");
-            rotated = RotatedFeatures.Of(train.Features); // once, for the 25 fits of cross-validation and the final fit
-            cv = CrossValidation.ChooseC(o.Model, train.Features, train.Labels, folds, o.Grid, o.Seed, progress, cancel, rotated);
+            cv = CrossValidation.ChooseC(o.Model, train.Features, train.Labels, folds, o.Grid, o.Seed, progress, cancel);
             c = cv.BestC;
         }
         stage?.Report($"fitting {o.Model.Name()} with C={c:G4} on {train.Count} videos");
-        LinearClassifier classifier;
-        using (rotated)
-            classifier = rotated is null ? LinearClassifier.Fit(o.Model, train.Features, train.Labels, c, cancel: cancel)
-                : LinearClassifier.Fit(o.Model, rotated, train.Labels, c, cancel: cancel);
+        var classifier = LinearClassifier.Fit(o.Model, train.Features, train.Labels, c, cancel: cancel);
 
         stage?.Report($"scoring {data.Test.Count} test videos");
         var report = Evaluate(classifier, data.ClassNames, data.Test);

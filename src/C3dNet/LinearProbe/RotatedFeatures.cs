@@ -7,9 +7,9 @@ namespace C3dNet.LinearProbe;
 /// eigenvectors of x^T x. Fitting weights z on x V is the same problem as fitting w = V z on x (scores x V z = x w, and
 /// ||z|| = ||w|| since V is orthogonal; the intercept is not rotated), but there the Gram matrix x^T x is diagonal, so
 /// the Hessian's diagonal, which the solver preconditions with, holds more of its spread. Measured on UCF101-size features
-/// (README, Linear classifier on features): fewer Newton steps, about as many CG steps; the rotation (an eigh of
-/// [width, width] in float64) costs about one fit, so it is made once for all cross-validation folds and every C
-/// (a fold's rows are a sample of the same videos: its Gram is close to diagonal too). Keeps x's dtype (float32 from c3d linear).
+/// (README, Linear classifier on features): with the SVM's tight Newton steps it needs more CG steps than the features as
+/// given, unpreconditioned, and the rotation (an eigh of [width, width] in float64) costs about one fit, so <c>c3d linear</c>
+/// does not use it; bench/LinearBench compares the two. Keeps x's dtype (float32 from c3d linear).
 /// </summary>
 internal sealed class RotatedFeatures : IDisposable
 {
