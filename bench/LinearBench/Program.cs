@@ -4,11 +4,10 @@ using C3dNet.LinearProbe;
 using static TorchSharp.torch;
 
 // Usage:
-//   LinearBench fit [svm|logistic] [train] [classes] [width] [seed] [noise] [rotated]   cross-validation over the default C grid
-//                                                                   and the final fit, in memory, as c3d linear (`rotated`: on the principal axes)
-//   LinearBench one svm|logistic C [train] [classes] [width] [seed] [noise] [plain]   one fit on 80% of the videos
-//   LinearBench path svm|logistic [plain]                          cross-validation's fold 0: every C of the grid, warm-started
-//                                                                   (rotated unless `plain`; c3d linear runs plain)
+//   LinearBench fit [svm|logistic] [train] [classes] [width] [seed] [noise]   cross-validation over the default C grid
+//                                                                   and the final fit, in memory, as c3d linear; CPU seconds and solver steps per stage
+//   LinearBench one svm|logistic C [train] [classes] [width] [seed] [noise]   one fit on 80% of the videos
+//   LinearBench path svm|logistic                                  cross-validation's fold 0: every C of the grid, warm-started
 //   LinearBench write DIR [train] [test] [classes] [width] [seed]    a features folder and UCF101-format split lists of
 //                                                                   generated features, for timing `c3d linear` end to end:
 //       c3d linear --features DIR/features --split-dir DIR/splits --split-index 1 --out DIR/model.json
@@ -21,23 +20,14 @@ switch (mode)
     case "fit":
     {
         var kind = LinearModelKinds.Parse(args.Length > 1 ? args[1] : "svm");
-        bool rotate = args[^1] == "rotated";
-        var given = rotate ? args[..^1] : args;
-        int At(int i, int fallback) => given.Length > i ? int.Parse(given[i]) : fallback;
-        int n = At(2, 9537), classes = At(3, 101), width = At(4, 4096), seed = At(5, 1);
-        var (x, labels) = Generate(n, classes, width, seed,
-            given.Length > 6 ? double.Parse(given[6], System.Globalization.CultureInfo.InvariantCulture) : Noise);
+        int n = Arg(2, 9537), classes = Arg(3, 101), width = Arg(4, 4096), seed = Arg(5, 1);
+        var (x, labels) = Generate(n, classes, width, seed, ArgD(6, Noise));
         var folds = CrossValidation.StratifiedFolds(labels, 5, 42);
-        var wall = Stopwatch.StartNew();
-        var start = Cpu();
-        // As c3d linear: the features as given. `rotated` as the last argument: rotated once for the cross-validation and the final fit.
-        using var rotated = rotate ? RotatedFeatures.Of(x) : null;
-        double rotateCpu = Cpu() - start, rotateWall = wall.Elapsed.TotalSeconds;
-        Console.WriteLine($"{kind.Name()} {n}x{width}, {classes} classes: rotation {rotateCpu:F1} s CPU ({rotateWall:F1} s wall)");
+        Console.WriteLine($"{kind.Name()} {n}x{width}, {classes} classes");
         CrossValidationProgress? last = null;
-        start = Cpu();
-        wall.Restart();
-        var cv = CrossValidation.ChooseC(kind, x, labels, folds, LinearOptions.DefaultGrid, rotated: rotated,
+        var start = Cpu();
+        var wall = Stopwatch.StartNew();
+        var cv = CrossValidation.ChooseC(kind, x, labels, folds, LinearOptions.DefaultGrid,
             progress: new Progress(p => { last = p; Console.Error.Write($"\r  cv {p.Done}/{p.Total} fold {p.Fold} C={p.C} ({p.NewtonSteps} Newton, {p.CgSteps} CG steps)   "); }));
         Console.Error.WriteLine();
         double cvCpu = Cpu() - start, cvWall = wall.Elapsed.TotalSeconds;
@@ -45,31 +35,25 @@ switch (mode)
                           $"mean accuracy {string.Join(" ", cv.MeanAccuracy.Select(a => a.ToString("F4")))}, best C {cv.BestC}");
         start = Cpu();
         wall.Restart();
-        var fitted = rotated is null ? LinearClassifier.Fit(kind, x, labels, cv.BestC) : LinearClassifier.Fit(kind, rotated, labels, cv.BestC);
+        var fitted = LinearClassifier.Fit(kind, x, labels, cv.BestC);
         double fitCpu = Cpu() - start;
         Console.WriteLine($"  final fit C={cv.BestC}: {fitCpu:F1} s CPU ({wall.Elapsed.TotalSeconds:F1} s wall), {fitted.Stats}");
         var train = fitted.Predict(x).Zip(labels).Count(p => p.First == p.Second);
-        Console.WriteLine($"  training accuracy {(double)train / n:F4}; total {rotateCpu + cvCpu + fitCpu:F1} s CPU");
+        Console.WriteLine($"  training accuracy {(double)train / n:F4}; total {cvCpu + fitCpu:F1} s CPU");
         break;
     }
     case "one":
     {
-        // One fit at one C on 80% of the videos, scored on the other 20%: solver passes and CPU time of a single fit
-        // (the rotation included; `plain` as the last argument: the unpreconditioned solver on the features as given).
+        // One fit at one C on 80% of the videos, scored on the other 20%: solver passes and CPU time of a single fit.
         var kind = LinearModelKinds.Parse(args[1]);
-        double c = double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture);
-        string how = args[^1] == "plain" ? "plain" : "rotated";
-        var rest = how == "plain" ? args[..^1] : args;
-        int n = rest.Length > 3 ? int.Parse(rest[3]) : 9537, classes = rest.Length > 4 ? int.Parse(rest[4]) : 101,
-            width = rest.Length > 5 ? int.Parse(rest[5]) : 4096, seed = rest.Length > 6 ? int.Parse(rest[6]) : 1;
-        var (x, labels) = Generate(n, classes, width, seed, rest.Length > 7 ? double.Parse(rest[7], System.Globalization.CultureInfo.InvariantCulture) : Noise);
+        double c = ArgD(2, 1);
+        int n = Arg(3, 9537), classes = Arg(4, 101), width = Arg(5, 4096), seed = Arg(6, 1);
+        var (x, labels) = Generate(n, classes, width, seed, ArgD(7, Noise));
         int m = n * 4 / 5;
         using var xTrain = x.narrow(0, 0, m);
         using var xHeld = x.narrow(0, m, n - m);
         var start = Cpu();
-        RotatedFeatures? axes = how == "plain" ? null : RotatedFeatures.Of(xTrain);
-        var fitted = axes is null ? LinearClassifier.Fit(kind, xTrain, labels[..m], c) : LinearClassifier.Fit(kind, axes, labels[..m], c);
-        axes?.Dispose();
+        var fitted = LinearClassifier.Fit(kind, xTrain, labels[..m], c);
         double fitCpu = Cpu() - start;
         int right = fitted.Predict(xHeld).Zip(labels[m..]).Count(p => p.First == p.Second);
         int trainRight = fitted.Predict(xTrain).Zip(labels[..m]).Count(p => p.First == p.Second);
@@ -79,15 +63,14 @@ switch (mode)
             var active = (1 - signs * scores).gt(0).sum(0L).to_type(ScalarType.Float64);
             Console.WriteLine($"  videos inside the margin per class (svm): mean {active.mean().item<double>():F0}, max {active.max().item<double>():F0}");
         }
-        Console.WriteLine($"{kind.Name()} ({how}) C={c} on {m}x{width}: {fitCpu:F1} s CPU, {fitted.Stats}; accuracy train {(double)trainRight / m:F4} held-out {(double)right / (n - m):F4}");
+        Console.WriteLine($"{kind.Name()} C={c} on {m}x{width}: {fitCpu:F1} s CPU, {fitted.Stats}; accuracy train {(double)trainRight / m:F4} held-out {(double)right / (n - m):F4}");
         break;
     }
     case "path":
     {
         // Cross-validation's first fold: the C grid ascending, each fit warm-started from the last, on the training
-        // part of fold 0 (80%), as ChooseC runs it; CPU seconds and solver steps per fit. `plain`: the unpreconditioned solver.
+        // part of fold 0 (80%), as ChooseC runs it; CPU seconds and solver steps per fit.
         var kind = LinearModelKinds.Parse(args[1]);
-        bool plain = args[^1] == "plain";
         var (x, labels) = Generate(9537, 101, 4096, 1, Noise);
         var folds = CrossValidation.StratifiedFolds(labels, 5, 42);
         var trainRows = Enumerable.Range(0, labels.Length).Where(i => folds[i] != 0).ToArray();
@@ -95,15 +78,12 @@ switch (mode)
         using var xTrain = x.index_select(0, tensor(trainRows.Select(i => (long)i).ToArray()));
         using var xHeld = x.index_select(0, tensor(heldRows.Select(i => (long)i).ToArray()));
         var yTrain = trainRows.Select(i => labels[i]).ToArray();
-        var start = Cpu();
-        using var rotated = plain ? null : RotatedFeatures.Of(x); // as ChooseC: all the videos, then the fold's rows
-        using var foldRotated = rotated?.Rows(tensor(trainRows.Select(i => (long)i).ToArray()));
-        Console.WriteLine($"{kind.Name()} ({(plain ? "plain" : "rotated")}) fold 0 of {xTrain.shape[0]}x{xTrain.shape[1]}: rotation {Cpu() - start:F1} s CPU");
+        Console.WriteLine($"{kind.Name()} fold 0 of {xTrain.shape[0]}x{xTrain.shape[1]}");
         LinearClassifier? previous = null;
         foreach (double c in LinearOptions.DefaultGrid)
         {
-            start = Cpu();
-            previous = foldRotated is null ? LinearClassifier.Fit(kind, xTrain, yTrain, c, previous) : LinearClassifier.Fit(kind, foldRotated, yTrain, c, previous);
+            var start = Cpu();
+            previous = LinearClassifier.Fit(kind, xTrain, yTrain, c, previous);
             double fitCpu = Cpu() - start;
             int right = previous.Predict(xHeld).Zip(heldRows).Count(p => p.First == labels[p.Second]);
             Console.WriteLine($"  C={c}: {fitCpu:F1} s CPU, {previous.Stats.Iterations} Newton, {previous.Stats.CgIterations} CG steps, converged {previous.Stats.Converged}, held-out {(double)right / heldRows.Length:F4}");
@@ -138,7 +118,7 @@ switch (mode)
         break;
     }
     default:
-        Console.WriteLine("usage: LinearBench fit [svm|logistic] ... | one svm|logistic C ... [plain] | path svm|logistic [plain] | write DIR ... (see Program.cs)");
+        Console.WriteLine("usage: LinearBench fit [svm|logistic] ... | one svm|logistic C ... | path svm|logistic | write DIR ... (see Program.cs)");
         break;
 }
 

@@ -44,13 +44,8 @@ internal static class CrossValidation
     /// <param name="seed">For any random choice of the solver.</param>
     /// <param name="progress">Reported after each fold of each C.</param>
     /// <param name="cancel">Stops between fits.</param>
-    /// <param name="rotated">
-    /// <paramref name="x"/> on its principal axes, to fit there with Jacobi-preconditioned CG; null (what <c>c3d linear</c>
-    /// does): the features as given, unpreconditioned, which measured faster with the rotation's cost counted (README).
-    /// </param>
     public static CrossValidationResult ChooseC(LinearModelKind kind, Tensor x, IReadOnlyList<int> labels, IReadOnlyList<int> foldOf,
-        IReadOnlyList<double> grid, long? seed = null, IProgress<CrossValidationProgress>? progress = null, CancellationToken cancel = default,
-        RotatedFeatures? rotated = null)
+        IReadOnlyList<double> grid, long? seed = null, IProgress<CrossValidationProgress>? progress = null, CancellationToken cancel = default)
     {
         if (grid.Count == 0) throw new ArgumentException("the C grid is empty");
         if (foldOf.Count != labels.Count) throw new ArgumentException($"{foldOf.Count} fold numbers for {labels.Count} videos");
@@ -60,24 +55,20 @@ internal static class CrossValidation
         // without changing where each fit ends (the optimum is unique).
         var order = Enumerable.Range(0, grid.Count).OrderBy(i => grid[i]).ToArray();
         int done = 0, newton = 0, cg = 0;
-        // A rotation of all the videos, when given, serves every fold: each fold's rows are rotated by the same orthogonal basis.
         for (int fold = 0; fold < folds; fold++)
         {
             var train = Enumerable.Range(0, labels.Count).Where(i => foldOf[i] != fold).ToArray();
             var held = Enumerable.Range(0, labels.Count).Where(i => foldOf[i] == fold).ToArray();
             if (held.Length == 0) throw new ArgumentException($"fold {fold} holds no video");
             using var scope = NewDisposeScope();
-            var trainRows = tensor(train.Select(i => (long)i).ToArray());
-            using var xRotated = rotated?.Rows(trainRows);
-            var xTrain = xRotated is null ? x.index_select(0, trainRows) : null;
+            var xTrain = x.index_select(0, tensor(train.Select(i => (long)i).ToArray()));
             var xHeld = x.index_select(0, tensor(held.Select(i => (long)i).ToArray()));
             var yTrain = train.Select(i => labels[i]).ToArray();
             LinearClassifier? previous = null;
             foreach (int g in order)
             {
                 progress?.Report(new CrossValidationProgress(done, folds * grid.Count, fold, grid[g], newton, cg));
-                previous = xRotated is null ? LinearClassifier.Fit(kind, xTrain!, yTrain, grid[g], previous, cancel: cancel)
-                    : LinearClassifier.Fit(kind, xRotated, yTrain, grid[g], previous, cancel: cancel);
+                previous = LinearClassifier.Fit(kind, xTrain, yTrain, grid[g], previous, cancel: cancel);
                 var predicted = previous.Predict(xHeld);
                 correct[g] += (double)held.Where((v, i) => predicted[i] == labels[v]).Count() / held.Length;
                 done++;

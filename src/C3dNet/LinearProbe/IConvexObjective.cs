@@ -30,6 +30,4 @@ internal interface IConvexObjective : IDisposable
     /// only those rows ([rows, columns]); costs in proportion to their number.
     /// </summary>
     Tensor HessianTimesRows(Tensor v, Tensor rows);
-    /// <summary>The diagonal of the Hessian at the last <see cref="ValueAndGradient"/> point (shaped as the parameters), for preconditioning.</summary>
-    Tensor HessianDiagonal();
 }

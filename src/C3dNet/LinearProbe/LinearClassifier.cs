@@ -38,20 +38,7 @@ internal sealed record LinearClassifier(LinearModelKind Kind, double C, int Widt
     /// <param name="tolerance">The solver's stopping tolerance.</param>
     /// <param name="cancel">Stops between solver iterations.</param>
     public static LinearClassifier Fit(LinearModelKind kind, Tensor x, IReadOnlyList<int> labels, double c, LinearClassifier? warmStart = null,
-        double tolerance = NewtonSolver.DefaultTolerance, CancellationToken cancel = default) =>
-        Solve(kind, x, null, labels, c, warmStart, tolerance, cancel);
-
-    /// <summary>
-    /// Fits on features rotated to their principal axes, with Jacobi-preconditioned conjugate gradients (the same optimum;
-    /// measured slower than the features as given, so only bench/LinearBench uses it); returns weights in the original basis.
-    /// </summary>
-    public static LinearClassifier Fit(LinearModelKind kind, RotatedFeatures x, IReadOnlyList<int> labels, double c, LinearClassifier? warmStart = null,
-        double tolerance = NewtonSolver.DefaultTolerance, CancellationToken cancel = default) =>
-        Solve(kind, x.Features, x, labels, c, warmStart, tolerance, cancel);
-
-    /// <summary>Minimises the objective on <paramref name="x"/>; with <paramref name="basis"/>, x is in that basis and so are the solver's parameters.</summary>
-    private static LinearClassifier Solve(LinearModelKind kind, Tensor x, RotatedFeatures? basis, IReadOnlyList<int> labels, double c,
-        LinearClassifier? warmStart, double tolerance, CancellationToken cancel)
+        double tolerance = NewtonSolver.DefaultTolerance, CancellationToken cancel = default)
     {
         if (c <= 0 || !double.IsFinite(c)) throw new ArgumentException($"C must be a positive number, got {c}");
         if (x.shape[0] != labels.Count) throw new ArgumentException($"{x.shape[0]} feature rows but {labels.Count} labels");
@@ -70,12 +57,9 @@ internal sealed record LinearClassifier(LinearModelKind Kind, double C, int Widt
         var start = warmStart is not null && warmStart.Classes.SequenceEqual(classes) && warmStart.Kind == kind
             ? warmStart.Parameters(ScalarType.Float64)
             : zeros(classes.Length, width + 1, ScalarType.Float64);
-        if (basis is not null) start = basis.ToRotated(start);
-        // Jacobi preconditioning only pays on the principal axes (measured: on the features as given it needs more CG steps than none).
-        var (solution, stats) = NewtonSolver.Minimise(objective, start, tolerance, precondition: basis is not null, cancel);
-        using (solution)
+        var (w, stats) = NewtonSolver.Minimise(objective, start, tolerance, cancel);
+        using (w)
         {
-            var w = basis is null ? solution : basis.FromRotated(solution);
             var weight = w.narrow(1, 0, width).contiguous().data<double>().ToArray();
             var bias = w.select(1, width).contiguous().data<double>().ToArray();
             // The intercept of the softmax is free up to a common shift; scikit-learn's sums to zero (it starts at zero and

@@ -34,19 +34,6 @@ internal abstract class LinearObjective(Tensor x, double c) : IConvexObjective
         return cat([t.to_type(X.dtype).t().mm(X).to_type(ScalarType.Float64), t.sum(0L).unsqueeze(1)], 1).MoveToOuterDisposeScope();
     }
 
-    private Tensor? squares; // x o x, made on the first HessianDiagonal
-
-    /// <summary>
-    /// [t^T (x o x) | column sums of t]: the diagonal of sum_i t_i (x_i, 1)(x_i, 1)^T per row of t^T, i.e. of a Hessian
-    /// whose per-video curvature is t.
-    /// </summary>
-    protected Tensor BackProjectSquares(Tensor t)
-    {
-        squares ??= (X * X).DetachFromDisposeScope();
-        using var scope = NewDisposeScope();
-        return cat([t.to_type(X.dtype).t().mm(squares).to_type(ScalarType.Float64), t.sum(0L).unsqueeze(1)], 1).MoveToOuterDisposeScope();
-    }
-
     // Scores are linear in the parameters: along a line w + step d they are scores(w) + step scores(d), so a line search
     // needs one product with x (scores(d)) for all its trial steps and none for the accepted point's gradient's scores.
     private Tensor? pointScores, directionScores; // at the last ValueAndGradient point, and of the line's direction
@@ -91,11 +78,9 @@ internal abstract class LinearObjective(Tensor x, double c) : IConvexObjective
     public abstract Tensor HessianTimes(Tensor v);
     public virtual Tensor HessianTimesRows(Tensor v, Tensor rows) =>
         throw new NotSupportedException($"{GetType().Name}'s rows are not independent problems");
-    public abstract Tensor HessianDiagonal();
 
     public virtual void Dispose()
     {
-        squares?.Dispose();
         pointScores?.Dispose();
         directionScores?.Dispose();
     }
@@ -139,16 +124,6 @@ internal sealed class LogisticObjective(Tensor x, Tensor oneHot, double c) : Lin
         var t = pz - p * pz.sum(1, keepdim: true);
         var h = BackProject(t).mul_(C);
         h.narrow(1, 0, Width).add_(v.narrow(1, 0, Width));
-        return h.MoveToOuterDisposeScope();
-    }
-
-    /// <summary>Per video and class the softmax's own curvature p (1 - p) (the -p p^T coupling between classes left out), plus the penalty's 1 on the weights.</summary>
-    public override Tensor HessianDiagonal()
-    {
-        using var scope = NewDisposeScope();
-        var p = probabilities ?? throw new InvalidOperationException("HessianDiagonal before ValueAndGradient");
-        var h = BackProjectSquares(p * (1 - p)).mul_(C);
-        h.narrow(1, 0, Width).add_(1);
         return h.MoveToOuterDisposeScope();
     }
 
@@ -205,19 +180,13 @@ internal sealed class SquaredHingeObjective(Tensor x, Tensor signs, double c) : 
         return Curvature(v, Active.index_select(1, rows)).MoveToOuterDisposeScope();
     }
 
-    private Tensor Active => active ?? throw new InvalidOperationException("the Hessian (times a vector, or its diagonal) before ValueAndGradient");
+    private Tensor Active => active ?? throw new InvalidOperationException("HessianTimes or HessianTimesRows before ValueAndGradient");
 
     /// <summary>v + 2C x_a^T (x_a v) for the videos <paramref name="a"/> inside each row's margin (columns of a match rows of v).</summary>
     private Tensor Curvature(Tensor v, Tensor a)
     {
         using var scope = NewDisposeScope();
         return BackProject(a * Scores(v)).mul_(2 * C).add_(v).MoveToOuterDisposeScope();
-    }
-
-    public override Tensor HessianDiagonal()
-    {
-        using var scope = NewDisposeScope();
-        return BackProjectSquares(Active).mul_(2 * C).add_(1).MoveToOuterDisposeScope();
     }
 
     public override void Dispose()

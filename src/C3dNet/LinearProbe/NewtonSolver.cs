@@ -29,10 +29,9 @@ internal static class NewtonSolver
     /// <param name="objective">What to minimise.</param>
     /// <param name="start">The first point.</param>
     /// <param name="tolerance">Stops when ||gradient|| &lt;= tolerance x the objective's gradient scale.</param>
-    /// <param name="precondition">Conjugate gradients preconditioned by the Hessian's diagonal (Jacobi); false: plain.</param>
     /// <param name="cancel">Stops between Newton steps.</param>
     public static (Tensor Minimiser, SolverStats Stats) Minimise(IConvexObjective objective, Tensor start, double tolerance = DefaultTolerance,
-        bool precondition = true, CancellationToken cancel = default)
+        CancellationToken cancel = default)
     {
         var w = start.clone().DetachFromDisposeScope();
         int iterations = 0, cgTotal = 0;
@@ -58,7 +57,7 @@ internal static class NewtonSolver
                 if (firstNorms is null) firstNorms = norms.clamp_min(double.Epsilon).DetachFromDisposeScope();
                 var forcing = (norms / firstNorms).sqrt().clamp_max(objective.MaxForcing);
                 var target = (forcing * norms).clamp_min(rowTolerance);
-                var (d, cg) = ConjugateGradient(objective, g, target, precondition ? objective.HessianDiagonal() : null);
+                var (d, cg) = ConjugateGradient(objective, g, target);
                 cgTotal += cg;
                 double slope = (g * d).sum().item<double>();
                 double step = 1;
@@ -95,19 +94,16 @@ internal static class NewtonSolver
     /// <summary>
     /// Conjugate gradients on H d = -g from d = 0, per row (or for all) until ||residual|| &lt;= <paramref name="target"/>
     /// ([rows, 1] or [1, 1]); a row whose curvature is not positive stops (only in the null space of an unpenalised intercept).
-    /// With <paramref name="diagonal"/> (H's diagonal, positive) the residual is scaled by its inverse before each step
-    /// (Jacobi): the step count then follows the spread of H's eigenvalues after that scaling, not before.
+    /// Not preconditioned: Jacobi on the features as given needed more steps than none, and on the features rotated to
+    /// their principal axes it was slower in all, the rotation counted (README, Linear classifier on features).
     /// </summary>
-    private static (Tensor Direction, int Iterations) ConjugateGradient(IConvexObjective objective, Tensor g, Tensor target, Tensor? diagonal)
+    private static (Tensor Direction, int Iterations) ConjugateGradient(IConvexObjective objective, Tensor g, Tensor target)
     {
-        var inverse = diagonal?.reciprocal();
-        Tensor Precondition(Tensor r) => inverse is null ? r.clone() : r * inverse;
         var d = zeros_like(g);
         var r = -g;
-        var z = Precondition(r);
-        var p = z.clone();
-        var rz = Dot(objective, r, z);
-        var open = Dot(objective, r, r).gt(target * target);
+        var p = r.clone();
+        var rr = Dot(objective, r, r);
+        var open = rr.gt(target * target);
         int i = 0;
         for (; i < MaxCgIterations && open.any().item<bool>(); i++)
         {
@@ -116,14 +112,13 @@ internal static class NewtonSolver
             var curvature = Dot(objective, p, hp);
             var moving = open.logical_and(curvature.gt(0));
             if (!moving.any().item<bool>()) break;
-            var alpha = where(moving, rz / where(moving, curvature, ones_like(curvature)), zeros_like(rz));
+            var alpha = where(moving, rr / where(moving, curvature, ones_like(curvature)), zeros_like(rr));
             d.add_(p * alpha);
             r.sub_(hp * alpha);
-            z = Precondition(r);
-            var next = Dot(objective, r, z);
-            p.mul_(where(moving, next / rz.clamp_min(double.Epsilon), zeros_like(rz))).add_(z);
-            rz = next.MoveToOuterDisposeScope();
-            open = moving.logical_and(Dot(objective, r, r).gt(target * target)).MoveToOuterDisposeScope();
+            var next = Dot(objective, r, r);
+            p.mul_(where(moving, next / rr.clamp_min(double.Epsilon), zeros_like(rr))).add_(r);
+            rr = next.MoveToOuterDisposeScope();
+            open = moving.logical_and(rr.gt(target * target)).MoveToOuterDisposeScope();
         }
         return (d, i);
     }
