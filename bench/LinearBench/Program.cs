@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 //   LinearBench fit [svm|logistic] [train] [classes] [width] [seed] [noise]   cross-validation over the default C grid
 //                                                                   and the final fit, in memory, as c3d linear; CPU seconds and solver steps per stage
 //   LinearBench one svm|logistic C [train] [classes] [width] [seed] [noise]   one fit on 80% of the videos
-//   LinearBench path svm|logistic                                  cross-validation's fold 0: every C of the grid, warm-started
+//   LinearBench path svm|logistic [tolerance]                      cross-validation's fold 0: every C of the grid, warm-started
 //   LinearBench write DIR [train] [test] [classes] [width] [seed]    a features folder and UCF101-format split lists of
 //                                                                   generated features, for timing `c3d linear` end to end:
 //       c3d linear --features DIR/features --split-dir DIR/splits --split-index 1 --out DIR/model.json
@@ -71,6 +71,7 @@ switch (mode)
         // Cross-validation's first fold: the C grid ascending, each fit warm-started from the last, on the training
         // part of fold 0 (80%), as ChooseC runs it; CPU seconds and solver steps per fit.
         var kind = LinearModelKinds.Parse(args[1]);
+        double tolerance = ArgD(2, NewtonSolver.DefaultTolerance);
         var (x, labels) = Generate(9537, 101, 4096, 1, Noise);
         var folds = CrossValidation.StratifiedFolds(labels, 5, 42);
         var trainRows = Enumerable.Range(0, labels.Length).Where(i => folds[i] != 0).ToArray();
@@ -78,12 +79,12 @@ switch (mode)
         using var xTrain = x.index_select(0, tensor(trainRows.Select(i => (long)i).ToArray()));
         using var xHeld = x.index_select(0, tensor(heldRows.Select(i => (long)i).ToArray()));
         var yTrain = trainRows.Select(i => labels[i]).ToArray();
-        Console.WriteLine($"{kind.Name()} fold 0 of {xTrain.shape[0]}x{xTrain.shape[1]}");
+        Console.WriteLine($"{kind.Name()} fold 0 of {xTrain.shape[0]}x{xTrain.shape[1]}, tolerance {tolerance}");
         LinearClassifier? previous = null;
         foreach (double c in LinearOptions.DefaultGrid)
         {
             var start = Cpu();
-            previous = LinearClassifier.Fit(kind, xTrain, yTrain, c, previous);
+            previous = LinearClassifier.Fit(kind, xTrain, yTrain, c, previous, tolerance);
             double fitCpu = Cpu() - start;
             int right = previous.Predict(xHeld).Zip(heldRows).Count(p => p.First == labels[p.Second]);
             Console.WriteLine($"  C={c}: {fitCpu:F1} s CPU, {previous.Stats.Iterations} Newton, {previous.Stats.CgIterations} CG steps, converged {previous.Stats.Converged}, held-out {(double)right / heldRows.Length:F4}");
