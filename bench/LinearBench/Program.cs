@@ -119,7 +119,7 @@ switch (mode)
         break;
     }
     default:
-        Console.WriteLine("usage: LinearBench fit [svm|logistic] ... | one svm|logistic C ... | path svm|logistic | write DIR ... (see Program.cs)");
+        Console.WriteLine("usage: LinearBench fit [svm|logistic] ... | one svm|logistic C ... | path svm|logistic [tolerance] | write DIR ... (see Program.cs)");
         break;
 }
 
@@ -148,7 +148,8 @@ static partial class Program
     /// <summary>
     /// The noise of the generated features: a linear SVM at C = 1 gets 39% of held-out videos right (`LinearBench one svm 1`;
     /// every training video right). The README's timings use it. Noise 4.6 gives 81%, C3D's level on UCF101 (82.3%), at
-    /// the same cost per C (cross-validation's fold 0 on a quiet Xeon: 2.2 / 3.5 / 6.6 / 19.5 / 61.6 s CPU at C = 0.01 to 100):
+    /// the same cost per C (cross-validation's fold 0 on a quiet Xeon, measured with the solver before its tight SVM steps:
+/// 2.2 / 3.5 / 6.6 / 19.5 / 61.6 s CPU at C = 0.01 to 100):
     /// the time goes where the training videos are separable, at both noises.
     /// </summary>
     const double Noise = 6;
