@@ -73,6 +73,17 @@ internal sealed record LinearClassifier(LinearModelKind Kind, double C, int Widt
         }
     }
 
+    /// <summary>The element-wise mean of classifiers of the same kind, C and classes (a warm start; its stats are the first's).</summary>
+    public static LinearClassifier Mean(IReadOnlyList<LinearClassifier> classifiers)
+    {
+        var first = classifiers[0];
+        if (classifiers.Any(c => c.Kind != first.Kind || c.Width != first.Width || !c.Classes.SequenceEqual(first.Classes)))
+            throw new ArgumentException("only classifiers of the same kind, width and classes can be averaged");
+        double[] Average(Func<LinearClassifier, double[]> part) =>
+            Enumerable.Range(0, part(first).Length).Select(i => classifiers.Average(c => part(c)[i])).ToArray();
+        return first with { Weight = Average(c => c.Weight), Bias = Average(c => c.Bias) };
+    }
+
     /// <summary>[rows, width + 1]: weights, then the intercept.</summary>
     private Tensor Parameters(ScalarType dtype) =>
         cat([tensor(Weight, [Classes.Count, Width]), tensor(Bias, [Classes.Count, 1])], 1).to_type(dtype);

@@ -66,6 +66,7 @@ internal static class LinearTrainer
         var train = data.Train;
 
         CrossValidationResult? cv = null;
+        LinearClassifier? start = null;
         var fewer = new List<string>();
         double c = o.C ?? 0;
         if (o.C is null)
@@ -77,11 +78,11 @@ internal static class LinearTrainer
             var folds = CrossValidation.StratifiedFolds(train.Labels, o.Folds, o.Seed);
             var progress = stage is null ? null : new Runtime.SyncProgress<CrossValidationProgress>(p =>
                 stage.Report($"cross-validation on {train.Count} videos: fold {p.Fold + 1}/{o.Folds}, C={p.C:G4} ({p.Done}/{p.Total} fits)"));
-            cv = CrossValidation.ChooseC(o.Model, train.Features, train.Labels, folds, o.Grid, o.Seed, progress, cancel);
+            (cv, start) = CrossValidation.ChooseC(o.Model, train.Features, train.Labels, folds, o.Grid, o.Seed, progress, cancel);
             c = cv.BestC;
         }
         stage?.Report($"fitting {o.Model.Name()} with C={c:G4} on {train.Count} videos");
-        var classifier = LinearClassifier.Fit(o.Model, train.Features, train.Labels, c, cancel: cancel);
+        var classifier = LinearClassifier.Fit(o.Model, train.Features, train.Labels, c, start, cancel: cancel);
 
         stage?.Report($"scoring {data.Test.Count} test videos");
         var report = Evaluate(classifier, data.ClassNames, data.Test);

@@ -30,4 +30,17 @@ public class LinearUnitTests
         Assert.NotEqual(key, VideoKey.OfPath("UCF-101/HandstandPushups/v_HandStandPushups_g01_c02.avi"), VideoKey.Comparer);
         Assert.Equal("brush_hair/April_09_brush_hair_u_nm_np1_ba_goo_0", VideoKey.OfPath(@"hmdb\brush_hair\April_09_brush_hair_u_nm_np1_ba_goo_0.avi"));
     }
+    [Fact]
+    public void Classifiers_average_element_wise_only_with_the_same_kind_width_and_classes()
+    {
+        var stats = new SolverStats(1, 1, true, 0, 0);
+        var a = new LinearClassifier(LinearModelKind.Svm, 1, 2, [0, 1], [1, 2, 3, 4], [1, -1], stats);
+        var b = a with { Weight = [3, 2, 1, 0], Bias = [0, 1] };
+        var mean = LinearClassifier.Mean([a, b]);
+        Assert.Equal([2.0, 2, 2, 2], mean.Weight);
+        Assert.Equal([0.5, 0], mean.Bias);
+        Assert.Equal(a.Classes, mean.Classes);
+        Assert.Throws<ArgumentException>(() => LinearClassifier.Mean([a, a with { Classes = [0, 2] }]));
+        Assert.Throws<ArgumentException>(() => LinearClassifier.Mean([a, a with { Kind = LinearModelKind.Logistic }]));
+    }
 }

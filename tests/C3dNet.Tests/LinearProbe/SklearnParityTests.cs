@@ -86,11 +86,40 @@ public class SklearnParityTests
         var expected = Expected["models"]![model]!;
         var grid = Expected["grid"]!.AsArray().Select(v => v!.GetValue<double>()).ToList();
         using var xTrain = Load("x_train.npy", ScalarType.Float32); // as c3d linear gives them
-        var cv = CrossValidation.ChooseC(LinearModelKinds.Parse(model), xTrain, Ints("y_train"), Ints("folds"), grid);
+        var (cv, _) = CrossValidation.ChooseC(LinearModelKinds.Parse(model), xTrain, Ints("y_train"), Ints("folds"), grid);
         var sklearnMeans = expected["cv_mean_accuracy"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
         Assert.Equal(sklearnMeans.Length, cv.MeanAccuracy.Count);
         for (int i = 0; i < grid.Count; i++) Assert.Equal(sklearnMeans[i], cv.MeanAccuracy[i], 9);
         Assert.Equal(expected["cv_best_c"]!.GetValue<double>(), cv.BestC);
         Assert.Equal(5, cv.Folds);
+    }
+    [Theory]
+    [InlineData("logistic")]
+    [InlineData("svm")]
+    public void The_final_fit_starts_from_the_folds_mean_at_the_chosen_C_and_ends_at_the_optimum_a_fit_from_zero_reaches(string model)
+    {
+        var kind = LinearModelKinds.Parse(model);
+        var grid = Expected["grid"]!.AsArray().Select(v => v!.GetValue<double>()).ToList();
+        using var xTrain = Load("x_train.npy");
+        int[] yTrain = Ints("y_train"), folds = Ints("folds");
+        var (cv, start) = CrossValidation.ChooseC(kind, xTrain, yTrain, folds, grid);
+        Assert.NotNull(start);
+        Assert.Equal(cv.BestC, start.C);
+        // The mean of the folds' own fits at that C, each refitted here as ChooseC fits it.
+        var foldFits = Enumerable.Range(0, cv.Folds).Select(f =>
+        {
+            var rows = Enumerable.Range(0, yTrain.Length).Where(i => folds[i] != f).ToArray();
+            using var xFold = xTrain.index_select(0, tensor(rows.Select(i => (long)i).ToArray()));
+            var path = grid.Order().TakeWhile(c => c <= cv.BestC).Aggregate((LinearClassifier?)null,
+                (previous, c) => LinearClassifier.Fit(kind, xFold, rows.Select(i => yTrain[i]).ToArray(), c, previous, CrossValidation.Tolerance));
+            return path!;
+        }).ToList();
+        for (int j = 0; j < start.Weight.Length; j++) Assert.Equal(foldFits.Average(f => f.Weight[j]), start.Weight[j], 9);
+
+        var fromStart = LinearClassifier.Fit(kind, xTrain, yTrain, cv.BestC, start, NewtonSolver.TightTolerance);
+        var fromZero = LinearClassifier.Fit(kind, xTrain, yTrain, cv.BestC, null, NewtonSolver.TightTolerance);
+        double scale = fromZero.Weight.Max(Math.Abs);
+        Assert.True(fromStart.Weight.Zip(fromZero.Weight).Max(p => Math.Abs(p.First - p.Second)) < 1e-6 * scale);
+        Assert.True(fromStart.Stats.Iterations < fromZero.Stats.Iterations, $"from the start {fromStart.Stats}, from zero {fromZero.Stats}");
     }
 }
