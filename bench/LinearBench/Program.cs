@@ -8,9 +8,11 @@ using static TorchSharp.torch;
 //                                                                   and the final fit, in memory, as c3d linear; CPU seconds and solver steps per stage
 //   LinearBench one svm|logistic C [train] [classes] [width] [seed] [noise]   one fit on 80% of the videos
 //   LinearBench path svm|logistic [tolerance]                      cross-validation's fold 0: every C of the grid, warm-started
+//                                                                   (tolerance: CrossValidation.Tolerance unless given)
+//   LinearBench gemm [rows] [width] [classes] [repeats]             milliseconds of the two products each CG step makes
 //   LinearBench write DIR [train] [test] [classes] [width] [seed]    a features folder and UCF101-format split lists of
 //                                                                   generated features, for timing `c3d linear` end to end:
-//       c3d linear --features DIR/features --split-dir DIR/splits --split-index 1 --out DIR/model.json
+//       c3d linear --features DIR/features --split-dir DIR/splits --split-index 1 --out DIR/svm.pth
 // Defaults: UCF101 split 1 (9,537 train and 3,783 test videos, 101 classes) with fc6's 4,096 dimensions.
 // The features are fc6-like: ReLU of (class mean + a shared low-rank "scene" part + noise), L2-normalised per video; the
 // noise (see Noise below) gives 39% held-out accuracy; 4.6 gives 81%, C3D's level, at the same cost per C.
@@ -27,7 +29,7 @@ switch (mode)
         CrossValidationProgress? last = null;
         var start = Cpu();
         var wall = Stopwatch.StartNew();
-        var cv = CrossValidation.ChooseC(kind, x, labels, folds, LinearOptions.DefaultGrid,
+        var (cv, foldMean) = CrossValidation.ChooseC(kind, x, labels, folds, LinearOptions.DefaultGrid,
             progress: new Progress(p => { last = p; Console.Error.Write($"\r  cv {p.Done}/{p.Total} fold {p.Fold} C={p.C} ({p.NewtonSteps} Newton, {p.CgSteps} CG steps)   "); }));
         Console.Error.WriteLine();
         double cvCpu = Cpu() - start, cvWall = wall.Elapsed.TotalSeconds;
@@ -35,7 +37,7 @@ switch (mode)
                           $"mean accuracy {string.Join(" ", cv.MeanAccuracy.Select(a => a.ToString("F4")))}, best C {cv.BestC}");
         start = Cpu();
         wall.Restart();
-        var fitted = LinearClassifier.Fit(kind, x, labels, cv.BestC);
+        var fitted = LinearClassifier.Fit(kind, x, labels, cv.BestC, foldMean);
         double fitCpu = Cpu() - start;
         Console.WriteLine($"  final fit C={cv.BestC}: {fitCpu:F1} s CPU ({wall.Elapsed.TotalSeconds:F1} s wall), {fitted.Stats}");
         var train = fitted.Predict(x).Zip(labels).Count(p => p.First == p.Second);
@@ -62,6 +64,8 @@ switch (mode)
             var signs = nn.functional.one_hot(tensor(labels[..m].Select(l => (long)l).ToArray()), classes).to_type(ScalarType.Float32) * 2 - 1;
             var active = (1 - signs * scores).gt(0).sum(0L).to_type(ScalarType.Float64);
             Console.WriteLine($"  videos inside the margin per class (svm): mean {active.mean().item<double>():F0}, max {active.max().item<double>():F0}");
+            var anyActive = (1 - signs * scores).gt(0).any(1).sum().item<long>();
+            Console.WriteLine($"  videos inside some class's margin: {anyActive} of {m}");
         }
         Console.WriteLine($"{kind.Name()} C={c} on {m}x{width}: {fitCpu:F1} s CPU, {fitted.Stats}; accuracy train {(double)trainRight / m:F4} held-out {(double)right / (n - m):F4}");
         break;
@@ -71,7 +75,7 @@ switch (mode)
         // Cross-validation's first fold: the C grid ascending, each fit warm-started from the last, on the training
         // part of fold 0 (80%), as ChooseC runs it; CPU seconds and solver steps per fit.
         var kind = LinearModelKinds.Parse(args[1]);
-        double tolerance = ArgD(2, NewtonSolver.DefaultTolerance);
+        double tolerance = ArgD(2, CrossValidation.Tolerance);
         var (x, labels) = Generate(9537, 101, 4096, 1, Noise);
         var folds = CrossValidation.StratifiedFolds(labels, 5, 42);
         var trainRows = Enumerable.Range(0, labels.Length).Where(i => folds[i] != 0).ToArray();
@@ -118,8 +122,29 @@ switch (mode)
         Console.WriteLine($"wrote {n} train and {test} test videos ({classes} classes, {width} wide) to {dir}");
         break;
     }
+    case "gemm":
+    {
+        // The two products with the features that every CG step makes, in the layouts LinearObjective uses (scores as
+        // W x^T, transposed; gradients as t^T x) and the other layout of the scores (x W^T).
+        int n = Arg(1, 7629), w = Arg(2, 4096), k = Arg(3, 101), reps = Arg(4, 20);
+        var x = randn(n, w);
+        var v = randn(k, w);
+        var t = randn(n, k);
+        double Time(Func<Tensor> product)
+        {
+            for (int i = 0; i < 3; i++) product().Dispose();
+            var sw = Stopwatch.StartNew();
+            for (int i = 0; i < reps; i++) product().Dispose();
+            return sw.Elapsed.TotalSeconds / reps;
+        }
+        double scores = Time(() => v.mm(x.t())), other = Time(() => x.mm(v.t())), gradient = Time(() => t.t().mm(x));
+        double flop = 2.0 * n * w * k;
+        Console.WriteLine($"[{n}, {w}] x {k} on {get_num_threads()} threads: scores W x^T {scores * 1000:F1} ms ({flop / scores / 1e9:F0} GFLOP/s; " +
+                          $"as x W^T {other * 1000:F1} ms), gradient t^T x {gradient * 1000:F1} ms ({flop / gradient / 1e9:F0} GFLOP/s)");
+        break;
+    }
     default:
-        Console.WriteLine("usage: LinearBench fit [svm|logistic] ... | one svm|logistic C ... | path svm|logistic [tolerance] | write DIR ... (see Program.cs)");
+        Console.WriteLine("usage: LinearBench fit [svm|logistic] ... | one svm|logistic C ... | path svm|logistic [tolerance] | write DIR ... | gemm ... (see Program.cs)");
         break;
 }
 
