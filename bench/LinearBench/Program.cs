@@ -139,6 +139,22 @@ switch (mode)
         }
         double scores = Time(() => v.mm(x.t())), other = Time(() => x.mm(v.t())), gradient = Time(() => t.t().mm(x));
         double flop = 2.0 * n * w * k;
+        using (var packed = PackedFeatures.TryCreate(x, k))
+        {
+            if (packed is null) Console.WriteLine("no MKL packed GEMM here");
+            else
+            {
+                var b = randn(k);
+                using var s1 = packed.Scores(v, b);
+                using var s0 = addmm(b, x, v.t(), 1, 1);
+                using var g1 = packed.BackProject(t);
+                using var g0 = t.t().mm(x);
+                using var half = packed.Scores(v.narrow(0, 0, k / 2), b.narrow(0, 0, k / 2));
+                double ps = Time(() => packed.Scores(v, b)), pg = Time(() => packed.BackProject(t));
+                Console.WriteLine($"packed: scores {ps * 1000:F1} ms, gradient {pg * 1000:F1} ms; largest difference from torch.mm {(s1 - s0).abs().max().item<float>():G3}, " +
+                                  $"{(g1 - g0).abs().max().item<float>():G3}, half the rows {(half - s0.narrow(1, 0, k / 2)).abs().max().item<float>():G3}");
+            }
+        }
         Console.WriteLine($"[{n}, {w}] x {k} on {get_num_threads()} threads: scores W x^T {scores * 1000:F1} ms ({flop / scores / 1e9:F0} GFLOP/s; " +
                           $"as x W^T {other * 1000:F1} ms), gradient t^T x {gradient * 1000:F1} ms ({flop / gradient / 1e9:F0} GFLOP/s)");
         break;
