@@ -17,9 +17,10 @@ internal sealed record SolverStats(int Iterations, int CgIterations, bool Conver
 internal static class NewtonSolver
 {
     /// <summary>
-    /// What <c>c3d linear</c> fits to: predictions and cross-validation accuracies are those of the exact optimum (measured on
-    /// the scikit-learn fixture and on UCF101-size features, bench/LinearBench), at a fraction of the passes of 1e-10, and
-    /// above the rounding level of float32 features. Tests of the optimum itself use <see cref="TightTolerance"/> on float64.
+    /// What <c>c3d linear</c>'s final fit (and a fit at a given C) reaches: predictions and cross-validation accuracies are
+    /// those of the exact optimum (measured on the scikit-learn fixture and on UCF101-size features, bench/LinearBench), at a
+    /// fraction of the passes of 1e-10, and above the rounding level of float32 features. Cross-validation's fits stop at
+    /// <see cref="CrossValidation.Tolerance"/>. Tests of the optimum itself use <see cref="TightTolerance"/> on float64.
     /// </summary>
     public const double DefaultTolerance = 1e-5;
     public const double TightTolerance = 1e-10;
