@@ -34,11 +34,13 @@ internal sealed unsafe class PackedFeatures : IDisposable
 
     /// <summary>Packs x for products with up to <paramref name="rows"/> parameter rows; null when not float32 or without MKL.</summary>
     public static PackedFeatures? TryCreate(Tensor x, int rows) =>
-        Library is not null && x.dtype == ScalarType.Float32 && x.device_type == TorchSharp.DeviceType.CPU && x.dim() == 2 ? new PackedFeatures(x, rows) : null;
+        Library is not null && x.dtype == ScalarType.Float32 && x.device_type == TorchSharp.DeviceType.CPU && x.dim() == 2
+            && x.shape[0] > 0 && x.shape[1] > 0 && rows > 0 ? new PackedFeatures(x, rows) : null;
 
     private static void* Pack(Mkl mkl, int trans, int m, int n, int k, float* source, int ld)
     {
         nuint size = mkl.PackGetSize(BMatrix, m, n, k);
+        if (size == 0) throw new InvalidOperationException($"MKL gave no size for a packed {k} x {n} matrix");
         void* dest = NativeMemory.AlignedAlloc(size, 64);
         mkl.Pack(RowMajor, BMatrix, trans, m, n, k, 1f, source, ld, (float*)dest);
         return dest;
