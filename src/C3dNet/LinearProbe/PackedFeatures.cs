@@ -6,7 +6,7 @@ namespace C3dNet.LinearProbe;
 /// <summary>
 /// Float32 features x [videos, width] packed once into MKL's GEMM layout (cblas_sgemm_pack, which the x64 libtorch
 /// exports), for the two products every CG step makes with them: scores W x^T + b and gradients t^T x. torch.mm repacks
-/// x at every call, a fifth of a cross-validation's time at UCF101 size (LinearBench gemm). Where MKL is not there
+/// x at every call, a fifth of a cross-validation's time at UCF101 size (perf over LinearBench fit svm). Where MKL is not there
 /// (libtorch without it) or x is not float32, <see cref="TryCreate"/> gives null and the caller uses torch.mm.
 /// </summary>
 internal sealed unsafe class PackedFeatures : IDisposable
