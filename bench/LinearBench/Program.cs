@@ -84,11 +84,12 @@ switch (mode)
         using var xHeld = x.index_select(0, tensor(heldRows.Select(i => (long)i).ToArray()));
         var yTrain = trainRows.Select(i => labels[i]).ToArray();
         Console.WriteLine($"{kind.Name()} fold 0 of {xTrain.shape[0]}x{xTrain.shape[1]}, tolerance {tolerance}");
+        using var packed = PackedFeatures.TryCreate(xTrain, yTrain.Distinct().Count());
         LinearClassifier? previous = null;
         foreach (double c in LinearOptions.DefaultGrid)
         {
             var start = Cpu();
-            previous = LinearClassifier.Fit(kind, xTrain, yTrain, c, previous, tolerance);
+            previous = LinearClassifier.Fit(kind, xTrain, yTrain, c, previous, tolerance, packed);
             double fitCpu = Cpu() - start;
             int right = previous.Predict(xHeld).Zip(heldRows).Count(p => p.First == labels[p.Second]);
             Console.WriteLine($"  C={c}: {fitCpu:F1} s CPU, {previous.Stats.Iterations} Newton, {previous.Stats.CgIterations} CG steps, converged {previous.Stats.Converged}, held-out {(double)right / heldRows.Length:F4}");

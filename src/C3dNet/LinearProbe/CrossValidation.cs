@@ -75,11 +75,12 @@ internal static class CrossValidation
             var xTrain = x.index_select(0, tensor(train.Select(i => (long)i).ToArray()));
             var xHeld = x.index_select(0, tensor(held.Select(i => (long)i).ToArray()));
             var yTrain = train.Select(i => labels[i]).ToArray();
+            using var packed = PackedFeatures.TryCreate(xTrain, yTrain.Distinct().Count()); // once for the fold's fits at every C
             LinearClassifier? previous = null;
             foreach (int g in order)
             {
                 progress?.Report(new CrossValidationProgress(done, folds * grid.Count, fold, grid[g], newton, cg));
-                previous = LinearClassifier.Fit(kind, xTrain, yTrain, grid[g], previous, Tolerance, cancel);
+                previous = LinearClassifier.Fit(kind, xTrain, yTrain, grid[g], previous, Tolerance, packed, cancel);
                 fits[g].Add(previous);
                 var predicted = previous.Predict(xHeld);
                 correct[g] += (double)held.Where((v, i) => predicted[i] == labels[v]).Count() / held.Length;

@@ -36,9 +36,10 @@ internal sealed record LinearClassifier(LinearModelKind Kind, double C, int Widt
     /// <param name="c">Inverse regularisation strength (scikit-learn's C).</param>
     /// <param name="warmStart">A classifier of the same kind and classes to start from (its optimum is close when its C is).</param>
     /// <param name="tolerance">The solver's stopping tolerance.</param>
+    /// <param name="packed"><paramref name="x"/> already packed for MKL, by a caller fitting it at several C (null: packed here for this fit).</param>
     /// <param name="cancel">Stops between solver iterations.</param>
     public static LinearClassifier Fit(LinearModelKind kind, Tensor x, IReadOnlyList<int> labels, double c, LinearClassifier? warmStart = null,
-        double tolerance = NewtonSolver.DefaultTolerance, CancellationToken cancel = default)
+        double tolerance = NewtonSolver.DefaultTolerance, PackedFeatures? packed = null, CancellationToken cancel = default)
     {
         if (c <= 0 || !double.IsFinite(c)) throw new ArgumentException($"C must be a positive number, got {c}");
         if (x.shape[0] != labels.Count) throw new ArgumentException($"{x.shape[0]} feature rows but {labels.Count} labels");
@@ -48,12 +49,14 @@ internal sealed record LinearClassifier(LinearModelKind Kind, double C, int Widt
             return new LinearClassifier(kind, c, width, classes, new double[width], [0], new SolverStats(0, 0, true, 0, 0));
         var row = classes.Select((label, i) => (label, i)).ToDictionary(p => p.label, p => p.i);
 
+        if (packed is not null && !packed.Serves(x, classes.Length)) throw new ArgumentException("the packed features are not these features");
+        using var ownPacked = packed is null ? PackedFeatures.TryCreate(x, classes.Length) : null;
         using var scope = NewDisposeScope();
         var rows = tensor(labels.Select(l => (long)row[l]).ToArray());
         var oneHot = nn.functional.one_hot(rows, classes.Length).to_type(ScalarType.Float64);
         using IConvexObjective objective = kind == LinearModelKind.Logistic
-            ? new LogisticObjective(x, oneHot, c)
-            : new SquaredHingeObjective(x, oneHot * 2 - 1, c);
+            ? new LogisticObjective(x, oneHot, c, packed ?? ownPacked)
+            : new SquaredHingeObjective(x, oneHot * 2 - 1, c, packed ?? ownPacked);
         var start = warmStart is not null && warmStart.Classes.SequenceEqual(classes) && warmStart.Kind == kind
             ? warmStart.Parameters(ScalarType.Float64)
             : zeros(classes.Length, width + 1, ScalarType.Float64);

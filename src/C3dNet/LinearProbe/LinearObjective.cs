@@ -6,15 +6,15 @@ namespace C3dNet.LinearProbe;
 /// What the two classifiers' objectives share: parameters are one [classes, width + 1] float64 matrix (weights, then the
 /// intercept in the last column) over features x [videos, width], so scores are x W^T + b and gradients flow back
 /// through the transposed product. The two products with x, where all the time goes, run in x's dtype (float32 from
-/// <c>c3d linear</c>: twice the speed of float64 and half the memory; float32 x is packed once for MKL, see
-/// <see cref="PackedFeatures"/>); everything else (parameters, losses, sums) is float64.
+/// <c>c3d linear</c>: twice the speed of float64 and half the memory; float32 x packed once for MKL runs them through
+/// <paramref name="packed"/>, see <see cref="PackedFeatures"/>); everything else (parameters, losses, sums) is float64.
+/// The caller owns <paramref name="packed"/> (null: torch.mm).
 /// </summary>
-internal abstract class LinearObjective(Tensor x, double c, int rows) : IConvexObjective
+internal abstract class LinearObjective(Tensor x, double c, PackedFeatures? packed) : IConvexObjective
 {
     protected Tensor X { get; } = x;
     protected double C { get; } = c;
     protected int Width => (int)X.shape[1];
-    private readonly PackedFeatures? packed = PackedFeatures.TryCreate(x, rows); // x packed once for MKL where it can be
 
     public double GradientScale => C * X.shape[0];
     public virtual bool IndependentRows => false;
@@ -87,7 +87,6 @@ internal abstract class LinearObjective(Tensor x, double c, int rows) : IConvexO
 
     public virtual void Dispose()
     {
-        packed?.Dispose();
         pointScores?.Dispose();
         directionScores?.Dispose();
     }
@@ -98,7 +97,7 @@ internal abstract class LinearObjective(Tensor x, double c, int rows) : IConvexO
 /// <c>LogisticRegression(C, penalty='l2', multi_class='multinomial', fit_intercept=True)</c>:
 /// 0.5 ||W||^2 + C sum_i -log softmax(W x_i + b)[y_i].
 /// </summary>
-internal sealed class LogisticObjective(Tensor x, Tensor oneHot, double c) : LinearObjective(x, c, (int)oneHot.shape[1])
+internal sealed class LogisticObjective(Tensor x, Tensor oneHot, double c, PackedFeatures? packed = null) : LinearObjective(x, c, packed)
 {
     private Tensor? probabilities; // softmax at the last ValueAndGradient point, for the Hessian
 
@@ -148,7 +147,7 @@ internal sealed class LogisticObjective(Tensor x, Tensor oneHot, double c) : Lin
 /// are independent): sum_k 0.5 (||w_k||^2 + b_k^2) + C sum_i max(0, 1 - s_ik (w_k x_i + b_k))^2, s_ik = +1 for the
 /// video's class, -1 otherwise. The Hessian is liblinear's generalised one (videos inside the margin).
 /// </summary>
-internal sealed class SquaredHingeObjective(Tensor x, Tensor signs, double c) : LinearObjective(x, c, (int)signs.shape[1])
+internal sealed class SquaredHingeObjective(Tensor x, Tensor signs, double c, PackedFeatures? packed = null) : LinearObjective(x, c, packed)
 {
     /// <summary>One-vs-rest: each class's row is a problem of its own.</summary>
     public override bool IndependentRows => true;

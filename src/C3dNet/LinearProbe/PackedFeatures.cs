@@ -68,6 +68,9 @@ internal sealed unsafe class PackedFeatures : IDisposable
         return result;
     }
 
+    /// <summary>True when these are <paramref name="x"/>'s shape, packed for at least <paramref name="rows"/> rows.</summary>
+    public bool Serves(Tensor x, int rows) => x.dim() == 2 && x.shape[0] == videos && x.shape[1] == width && rows <= this.rows;
+
     private int Check(Tensor a, int columns)
     {
         if (a.dtype != ScalarType.Float32 || a.dim() != 2 || a.shape[1] != columns || a.shape[0] > rows)

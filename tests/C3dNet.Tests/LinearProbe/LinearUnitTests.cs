@@ -30,6 +30,7 @@ public class LinearUnitTests
         Assert.NotEqual(key, VideoKey.OfPath("UCF-101/HandstandPushups/v_HandStandPushups_g01_c02.avi"), VideoKey.Comparer);
         Assert.Equal("brush_hair/April_09_brush_hair_u_nm_np1_ba_goo_0", VideoKey.OfPath(@"hmdb\brush_hair\April_09_brush_hair_u_nm_np1_ba_goo_0.avi"));
     }
+
     [Fact]
     public void Classifiers_average_element_wise_only_with_the_same_kind_width_and_classes()
     {

@@ -32,4 +32,19 @@ public class PackedFeaturesTests
         Assert.Throws<ArgumentException>(() => packed.BackProject(randn(299, 9)));
         Assert.Null(PackedFeatures.TryCreate(x.to_type(ScalarType.Float64), 9)); // float64 stays with torch.mm
     }
+
+    [Fact]
+    public void A_fit_through_features_packed_by_its_caller_equals_one_that_packs_them_itself_and_refuses_other_features()
+    {
+        using var scope = NewDisposeScope();
+        var generator = new TorchSharp.torch.Generator(3);
+        var x = randn(120, 16, generator: generator);
+        var labels = Enumerable.Range(0, 120).Select(i => i % 3).ToArray();
+        using var packed = PackedFeatures.TryCreate(x, 3);
+        var shared = LinearClassifier.Fit(LinearModelKind.Svm, x, labels, 1, packed: packed);
+        var own = LinearClassifier.Fit(LinearModelKind.Svm, x, labels, 1);
+        Assert.Equal(own.Weight, shared.Weight);
+        Assert.Equal(own.Stats, shared.Stats);
+        Assert.Throws<ArgumentException>(() => LinearClassifier.Fit(LinearModelKind.Svm, x.narrow(0, 0, 60), labels[..60], 1, packed: packed));
+    }
 }

@@ -93,6 +93,7 @@ public class SklearnParityTests
         Assert.Equal(expected["cv_best_c"]!.GetValue<double>(), cv.BestC);
         Assert.Equal(5, cv.Folds);
     }
+
     [Theory]
     [InlineData("logistic")]
     [InlineData("svm")]
